@@ -1,0 +1,17 @@
+"""rnncourse: the shared code behind the course notebooks on recurrent neural networks.
+
+Modules, each named for what it holds:
+
+* :mod:`rnncourse.config` - run mode (fast/full), per-notebook sizes, seeding, banner.
+* :mod:`rnncourse.data` - the dataset registry, offline loaders and verified downloads.
+* :mod:`rnncourse.sequences` - windows, chronological splits, scalers, one-hot, vocabularies.
+* :mod:`rnncourse.numpy_rnn` - a NumPy tanh RNN cell and forward pass, in Keras's layout.
+* :mod:`rnncourse.plotting` - training curves, task-shape and unrolled-RNN diagrams.
+* :mod:`rnncourse.widgets` - interactive plots with a static fallback.
+* :mod:`rnncourse.exercises` - checks that give learners targeted feedback.
+"""
+
+from rnncourse.config import get_mode, seed_everything, start_notebook
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "get_mode", "seed_everything", "start_notebook"]

@@ -1,0 +1,197 @@
+"""Run configuration: the run mode, per-notebook sizes, seeding and the setup banner.
+
+Every notebook starts with ``run = start_notebook("01")``. That one call
+
+* reads the run mode from ``RNNCOURSE_MODE`` (``fast`` for CI, ``full`` for learners),
+* seeds Python, NumPy and TensorFlow and turns on deterministic TensorFlow ops
+  (``RNNCOURSE_SEED`` overrides the seed),
+* prints the mode, library versions and whether a GPU is visible, and
+* returns the notebook's sizes (epochs, sample counts, ...) for that mode.
+
+Notebooks never hard-code epochs or data sizes: they read them from the returned
+:class:`RunSettings`, whose values live in :data:`NOTEBOOK_SETTINGS` below.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+MODES = ("fast", "full")
+DEFAULT_MODE = "full"
+DEFAULT_SEED = 42
+
+MODE_ENV = "RNNCOURSE_MODE"
+SEED_ENV = "RNNCOURSE_SEED"
+
+# Sizes per notebook and mode. Fast mode must finish a notebook in under 60 s on a
+# 2-core CPU (kernel start included); full mode in under 10 minutes.
+NOTEBOOK_SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
+    "01": {
+        "fast": {"epochs": 3, "window": 7, "hidden_units": 16, "seeds_for_claims": 2},
+        "full": {"epochs": 40, "window": 7, "hidden_units": 32, "seeds_for_claims": 5},
+    },
+    "02": {
+        "fast": {"epochs": 30, "hidden_units": 8, "intent_examples": 64},
+        "full": {"epochs": 300, "hidden_units": 8, "intent_examples": 512},
+    },
+}
+
+
+class ConfigError(ValueError):
+    """A run-configuration value (mode, seed, notebook id) is not usable."""
+
+
+def get_mode() -> str:
+    """Return the run mode, ``"fast"`` or ``"full"``, read from ``RNNCOURSE_MODE``.
+
+    Unset means ``"full"``: a learner gets real results by default, CI opts into speed.
+    """
+    mode = os.environ.get(MODE_ENV, DEFAULT_MODE).strip().lower() or DEFAULT_MODE
+    if mode not in MODES:
+        raise ConfigError(
+            f"{MODE_ENV}={mode!r} is not a run mode. Use one of {MODES}, e.g. "
+            f"`export {MODE_ENV}=fast` for a quick check or unset it for full results."
+        )
+    return mode
+
+
+def is_fast() -> bool:
+    """True when the course runs in fast (CI) mode."""
+    return get_mode() == "fast"
+
+
+def get_seed(default: int = DEFAULT_SEED) -> int:
+    """Return the seed from ``RNNCOURSE_SEED``, or ``default`` when it is unset."""
+    raw = os.environ.get(SEED_ENV, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{SEED_ENV}={raw!r} is not an integer. Set it to a whole number, e.g. "
+            f"`export {SEED_ENV}=7`, or unset it to use {default}."
+        ) from None
+
+
+def seed_everything(seed: int | None = None, deterministic: bool = True) -> int:
+    """Seed Python, NumPy and TensorFlow in one call and return the seed used.
+
+    Args:
+        seed: The seed; ``None`` reads ``RNNCOURSE_SEED`` (default 42).
+        deterministic: Also ask TensorFlow for deterministic kernels, so that two runs
+            with the same seed give the same numbers (slightly slower on GPU).
+    """
+    seed = get_seed() if seed is None else int(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    try:
+        import keras
+        import tensorflow as tf
+    except ImportError:  # NumPy-only use of the package stays possible.
+        return seed
+    keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+    return seed
+
+
+@dataclass(frozen=True)
+class RunSettings(Mapping):
+    """The sizes one notebook uses in the current mode, readable as ``run.epochs``.
+
+    Attributes:
+        notebook: The notebook id, e.g. ``"01"``.
+        mode: ``"fast"`` or ``"full"``.
+        seed: The seed everything was seeded with.
+        values: The per-notebook sizes (epochs, sample counts, ...).
+    """
+
+    notebook: str
+    mode: str
+    seed: int
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        values = object.__getattribute__(self, "values")
+        if name in values:
+            return values[name]
+        raise AttributeError(
+            f"Notebook {self.notebook} has no run setting {name!r}; known settings: "
+            f"{sorted(values)}. Add it to NOTEBOOK_SETTINGS in rnncourse/config.py."
+        )
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def fast(self) -> bool:
+        """True in fast (CI) mode."""
+        return self.mode == "fast"
+
+
+def notebook_settings(notebook: str, mode: str | None = None) -> dict[str, Any]:
+    """Return a copy of the sizes for ``notebook`` (e.g. ``"01"``) in ``mode``."""
+    mode = get_mode() if mode is None else mode
+    if mode not in MODES:
+        raise ConfigError(f"Unknown mode {mode!r}; use one of {MODES}.")
+    if notebook not in NOTEBOOK_SETTINGS:
+        raise ConfigError(
+            f"No run settings for notebook {notebook!r}; known notebooks: "
+            f"{sorted(NOTEBOOK_SETTINGS)}. Add an entry to NOTEBOOK_SETTINGS."
+        )
+    return dict(NOTEBOOK_SETTINGS[notebook][mode])
+
+
+def environment_report() -> dict[str, str]:
+    """Collect the versions and hardware facts the setup banner prints."""
+    report = {"python": platform.python_version(), "numpy": np.__version__}
+    try:
+        import keras
+        import tensorflow as tf
+
+        report["tensorflow"] = tf.__version__
+        report["keras"] = keras.__version__
+        gpus = tf.config.list_physical_devices("GPU")
+        report["gpu"] = ", ".join(gpu.name for gpu in gpus) if gpus else "none (CPU only)"
+    except ImportError:
+        report["tensorflow"] = "not installed"
+        report["gpu"] = "unknown"
+    return report
+
+
+def start_notebook(notebook: str, seed: int | None = None) -> RunSettings:
+    """Set up a notebook: seed everything, print the banner, return its settings.
+
+    Args:
+        notebook: The notebook id, e.g. ``"01"``.
+        seed: Override the seed (default: ``RNNCOURSE_SEED`` or 42).
+
+    Returns:
+        The notebook's :class:`RunSettings` for the current mode.
+    """
+    mode = get_mode()
+    values = notebook_settings(notebook, mode)
+    used_seed = seed_everything(seed)
+    report = environment_report()
+    print(f"rnncourse notebook {notebook} | mode: {mode} | seed: {used_seed}")
+    print(" | ".join(f"{key} {value}" for key, value in report.items() if key != "gpu"))
+    print(f"GPU: {report['gpu']}")
+    if mode == "fast":
+        print("Fast mode: tiny data and few epochs, so numbers are rough. "
+              f"Unset {MODE_ENV} (or set it to 'full') for real results.")
+    return RunSettings(notebook=notebook, mode=mode, seed=used_seed, values=values)
