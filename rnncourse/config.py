@@ -41,6 +41,10 @@ NOTEBOOK_SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
         "fast": {"epochs": 30, "hidden_units": 8, "intent_examples": 64},
         "full": {"epochs": 300, "hidden_units": 8, "intent_examples": 512},
     },
+    "03": {
+        "fast": {},
+        "full": {},
+    },
 }
 
 
