@@ -115,7 +115,7 @@ def read_seattle_weather(path: Path) -> pd.DataFrame:
     precipitation and 77 days say "sun" with some), so the label the course uses is
     derived from the measurement: ``rainy = precipitation > 0``.
     """
-    frame = pd.read_csv(path, parse_dates=["date"])
+    frame = pd.read_csv(path)
     expected = {"date", "precipitation", "temp_max", "temp_min", "wind", "weather"}
     missing = expected - set(frame.columns)
     if missing:
@@ -123,6 +123,7 @@ def read_seattle_weather(path: Path) -> pd.DataFrame:
             f"{path} lacks the columns {sorted(missing)}; it is not the Seattle weather "
             "file. Remove it from the cache folder and load again."
         )
+    frame["date"] = pd.to_datetime(frame["date"])
     frame = frame.sort_values("date").reset_index(drop=True)
     frame["rainy"] = (frame["precipitation"] > 0).astype("int64")
     return frame

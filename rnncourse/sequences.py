@@ -66,7 +66,8 @@ def make_windows(
 
     Returns:
         ``(inputs, targets)`` with inputs of shape ``(pairs, window, features)`` and
-        targets of shape ``(pairs,)`` or ``(pairs, target_features)``.
+        targets of shape ``(pairs,)`` for a 1-D target (or 1-D series) and
+        ``(pairs, target_features)`` for a 2-D one.
     """
     values = as_series(series)
     if values.ndim == 1:
