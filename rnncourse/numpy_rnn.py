@@ -64,7 +64,9 @@ class RNNParams:
                 self.b_y = np.zeros(self.W_hy.shape[1])
             self.b_y = np.asarray(self.b_y, dtype=np.float64)
             if self.b_y.shape != (self.W_hy.shape[1],):
-                raise ShapeError(f"b_y must have shape ({self.W_hy.shape[1]},); got {self.b_y.shape}.")
+                raise ShapeError(
+                    f"b_y must have shape ({self.W_hy.shape[1]},); got {self.b_y.shape}."
+                )
 
     @property
     def input_size(self) -> int:
