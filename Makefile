@@ -10,6 +10,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 LAB_ARGS ?=
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL := --nbval-lax --nbval-cell-timeout=900 -p no:cacheprovider
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 
@@ -37,7 +39,7 @@ install-dev: $(VENV)/.installed-dev
 
 lab: $(VENV)/.installed-course
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
-		--LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
+		--LabApp.default_url=/lab/tree/notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check rnncourse tests notebooks conftest.py
