@@ -23,7 +23,6 @@ help:
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "rnncourse needs Python 3.11 or newer; set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Stamp files record that the install is current; they are redone when pyproject changes.
 $(VENV)/.installed-course: pyproject.toml | $(BIN)/python
