@@ -176,3 +176,57 @@ def plot_series(values: Sequence[float] | np.ndarray, dates: Any = None, label: 
         axis.legend(loc="upper right")
     axis.grid(alpha=0.3)
     return axis
+
+
+def plot_gradient_norms(norms_by_radius: Mapping[float, Sequence[float] | np.ndarray],
+                        title: str = "How far back does the gradient reach?") -> plt.Figure:
+    """Plot gradient norm against distance in time (log scale), one line per radius.
+
+    Args:
+        norms_by_radius: ``{spectral_radius: norms}`` where ``norms[d]`` is the norm of
+            the gradient ``d`` steps before the loss.
+        title: The figure title.
+    """
+    if not norms_by_radius:
+        raise ValueError("Give at least one radius and its gradient norms.")
+    fig, axis = plt.subplots(figsize=(6.5, 3.8))
+    for radius, norms in sorted(norms_by_radius.items()):
+        norms = np.asarray(norms, dtype=float)
+        axis.semilogy(np.arange(len(norms)), np.maximum(norms, 1e-300),
+                      label=f"radius {radius:g}")
+    axis.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
+    axis.set_xlabel("distance in time from the loss (steps)")
+    axis.set_ylabel("gradient norm ||dL/dh||")
+    axis.set_title(title)
+    axis.grid(alpha=0.3, which="both")
+    axis.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_accuracy_by_length(accuracy: Mapping[str, Mapping[int, float]],
+                            chance: float | None = None,
+                            title: str = "Accuracy as the dependency gets longer") -> plt.Figure:
+    """Plot test accuracy against sequence length, one line per model.
+
+    Args:
+        accuracy: ``{model_name: {length: accuracy}}``.
+        chance: Accuracy of guessing, drawn as a dashed line.
+        title: The figure title.
+    """
+    if not accuracy:
+        raise ValueError("Give the accuracy of at least one model.")
+    fig, axis = plt.subplots(figsize=(6.5, 3.8))
+    for name, by_length in accuracy.items():
+        lengths = sorted(by_length)
+        axis.plot(lengths, [by_length[length] for length in lengths], marker="o", label=name)
+    if chance is not None:
+        axis.axhline(chance, color="grey", linestyle="--", label="chance")
+    axis.set_xlabel("sequence length")
+    axis.set_ylabel("test accuracy")
+    axis.set_ylim(0, 1.05)
+    axis.set_title(title)
+    axis.grid(alpha=0.3)
+    axis.legend()
+    fig.tight_layout()
+    return fig
