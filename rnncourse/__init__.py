@@ -6,6 +6,11 @@ Modules, each named for what it holds:
 * :mod:`rnncourse.data` - the dataset registry, offline loaders and verified downloads.
 * :mod:`rnncourse.sequences` - windows, chronological splits, scalers, one-hot, vocabularies.
 * :mod:`rnncourse.numpy_rnn` - a NumPy tanh RNN cell and forward pass, in Keras's layout.
+* :mod:`rnncourse.bptt` - NumPy RNN forward/backward (BPTT), clipping, gradient checks.
+* :mod:`rnncourse.text` - offline English text and character vocabularies.
+* :mod:`rnncourse.numpy_gated` - NumPy LSTM and GRU cells equal to Keras's layers.
+* :mod:`rnncourse.peephole` - a peephole LSTM cell for ``keras.layers.RNN`` and its twin.
+* :mod:`rnncourse.cudnn` - whether a Keras LSTM/GRU can use the fused cuDNN kernel.
 * :mod:`rnncourse.plotting` - training curves, task-shape and unrolled-RNN diagrams.
 * :mod:`rnncourse.widgets` - interactive plots with a static fallback.
 * :mod:`rnncourse.exercises` - checks that give learners targeted feedback.

@@ -34,16 +34,26 @@ SEED_ENV = "RNNCOURSE_SEED"
 # 2-core CPU (kernel start included); full mode in under 10 minutes.
 NOTEBOOK_SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
     "01": {
-        "fast": {"epochs": 3, "window": 7, "hidden_units": 16, "seeds_for_claims": 2},
-        "full": {"epochs": 40, "window": 7, "hidden_units": 32, "seeds_for_claims": 5},
+        "fast": {"epochs": 10, "window": 7, "hidden_units": 16, "seeds_for_claims": 2,
+                 "acf_max_lag": 400, "leak_window": 90, "leak_neighbours": 2},
+        "full": {"epochs": 40, "window": 7, "hidden_units": 32, "seeds_for_claims": 5,
+                 "acf_max_lag": 400, "leak_window": 90, "leak_neighbours": 2},
     },
     "02": {
-        "fast": {"epochs": 30, "hidden_units": 8, "intent_examples": 64},
-        "full": {"epochs": 300, "hidden_units": 8, "intent_examples": 512},
+        "fast": {"epochs": 30, "learning_rate": 0.1, "hidden_units": 8, "intent_examples": 64,
+                 "demo_batch": 2, "demo_steps": 6, "demo_features": 5, "recurrence_steps": 20},
+        "full": {"epochs": 150, "learning_rate": 0.1, "hidden_units": 8, "intent_examples": 512,
+                 "demo_batch": 2, "demo_steps": 6, "demo_features": 5, "recurrence_steps": 20},
     },
     "03": {
-        "fast": {},
-        "full": {},
+        "fast": {"norm_steps": 60, "clip_iterations": 60, "keras_clip_epochs": 15,
+                 "recall_lengths": [5, 20], "recall_examples": 256, "recall_epochs": 1,
+                 "recall_units": 16, "char_hidden": 32, "char_steps": 25,
+                 "char_iterations": 120, "sample_every": 40},
+        "full": {"norm_steps": 60, "clip_iterations": 150, "keras_clip_epochs": 40,
+                 "recall_lengths": [10, 30, 60], "recall_examples": 3000, "recall_epochs": 10,
+                 "recall_units": 32, "char_hidden": 64, "char_steps": 25,
+                 "char_iterations": 600, "sample_every": 150},
     },
 }
 
