@@ -55,6 +55,30 @@ NOTEBOOK_SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
                  "recall_units": 32, "char_hidden": 64, "char_steps": 25,
                  "char_iterations": 600, "sample_every": 150},
     },
+    "04": {
+        "fast": {},
+        "full": {},
+    },
+    "05": {
+        "fast": {},
+        "full": {},
+    },
+    "06": {
+        "fast": {},
+        "full": {},
+    },
+    "07": {
+        "fast": {},
+        "full": {},
+    },
+    "08": {
+        "fast": {},
+        "full": {},
+    },
+    "09": {
+        "fast": {},
+        "full": {},
+    },
 }
 
 

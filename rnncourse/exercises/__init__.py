@@ -1,0 +1,35 @@
+"""Exercise checks: run a learner's function against the reference and explain mistakes.
+
+Each ``check_*`` function takes the learner's function, calls it on several random
+inputs, and compares with the reference implementation. When the answer is wrong it
+also compares with a list of *plausible mistakes* (no bias, no tanh, the target
+inside the window, ...) and, if one matches, names it. An exercise not yet attempted
+(the function still raises ``NotImplementedError`` or returns ``None``) prints a hint
+and returns quietly, so the notebook still runs from top to bottom.
+
+Every check returns a :class:`CheckResult`, which is truthy only when the answer is
+right, so tests (and curious learners) can ``assert check_rnn_cell(my_cell)``.
+
+Machinery lives in :mod:`rnncourse.exercises.checking`; each notebook's checks live in the
+submodule named for its topic, and all of them are importable from here.
+"""
+
+from rnncourse.exercises.bptt import check_rnn_cell_backward
+from rnncourse.exercises.checking import (
+    ERROR,
+    FAILED,
+    NOT_ATTEMPTED,
+    PASSED,
+    CheckResult,
+    Mistake,
+    run_check,
+)
+from rnncourse.exercises.rnn_cell import check_rnn_cell, check_rnn_parameter_count
+from rnncourse.exercises.sequential_data import check_make_windows, check_scale_without_leakage
+
+__all__ = [
+    "ERROR", "FAILED", "NOT_ATTEMPTED", "PASSED", "CheckResult", "Mistake", "run_check",
+    "check_make_windows", "check_scale_without_leakage",
+    "check_rnn_cell", "check_rnn_parameter_count",
+    "check_rnn_cell_backward",
+]
