@@ -106,8 +106,21 @@ class RNNParams:
             )
         W_hy = b_y = None
         if dense_layer is not None:
-            W_hy, b_y = dense_layer.get_weights()
+            dense_weights = dense_layer.get_weights()
+            if not dense_weights:
+                raise ShapeError(f"{dense_layer.name} has no weights yet: build the model "
+                                 "(call it on an input) before copying its weights.")
+            W_hy = dense_weights[0]
+            # A Dense built with use_bias=False has no bias; zeros compute the same thing.
+            b_y = dense_weights[1] if len(dense_weights) > 1 else np.zeros(W_hy.shape[1])
         return cls(*weights, W_hy=W_hy, b_y=b_y)
+
+    def keras_readout_weights(self) -> list[np.ndarray]:
+        """``[kernel, bias]`` for the read-out ``Dense.set_weights``."""
+        if self.W_hy is None or self.b_y is None:
+            raise ShapeError("These parameters have no read-out layer (W_hy, b_y); create "
+                             "them with an output size to export a Dense layer.")
+        return [self.W_hy.astype(np.float32), self.b_y.astype(np.float32)]
 
     def keras_weights(self) -> list[np.ndarray]:
         """``[kernel, recurrent_kernel, bias]`` for ``SimpleRNN.set_weights``."""
@@ -182,7 +195,15 @@ def rnn_forward(x: np.ndarray, h0: np.ndarray | None, params: RNNParams,
     batch, steps, _ = x.shape
     if steps == 0:
         raise ShapeError("x has zero time steps; a sequence needs at least one.")
-    hidden_state = np.zeros((batch, params.hidden_size)) if h0 is None else np.asarray(h0)
+    if h0 is None:
+        hidden_state = np.zeros((batch, params.hidden_size))
+    else:
+        hidden_state = np.asarray(h0, dtype=np.float64)
+        if hidden_state.shape != (batch, params.hidden_size):
+            raise ShapeError(
+                f"h0 must be (batch, hidden) = ({batch}, {params.hidden_size}); got "
+                f"{hidden_state.shape}. Pass None to start from zeros, as Keras does."
+            )
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
     hidden_states = np.empty((batch, steps, params.hidden_size))
     caches = []

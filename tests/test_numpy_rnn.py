@@ -84,7 +84,9 @@ def test_parameter_count_matches_keras_and_ignores_length():
     (lambda p: rnn_forward(np.ones((2, 3)), None, p), "rank 3"),
     (lambda p: rnn_forward(np.ones((2, 0, 3)), None, p), "zero time steps"),
     (lambda p: rnn_forward(np.ones((2, 4, 5)), None, p), "5 features but W_xh expects 3"),
-    (lambda p: rnn_forward(np.ones((2, 4, 3)), np.zeros((3, 4)), p), r"h_prev must be"),
+    (lambda p: rnn_forward(np.ones((2, 4, 3)), np.zeros((3, 4)), p), r"h0 must be"),
+    (lambda p: rnn_cell_forward(np.ones((2, 3)), np.zeros((3, 4)), p.W_xh, p.W_hh, p.b_h),
+     r"h_prev must be"),
 ])
 def test_bad_shapes_raise_clear_errors(call, message):
     with pytest.raises(ShapeError, match=message):
@@ -100,3 +102,28 @@ def test_mismatched_weights_are_caught():
         RNNParams(np.ones((3, 4)), np.ones((4, 4)), np.ones(3))
     with pytest.raises(ShapeError, match="W_hy"):
         RNNParams(np.ones((3, 4)), np.ones((4, 4)), np.ones(4), W_hy=np.ones((5, 2)))
+
+
+def test_readout_weights_round_trip_and_bias_free_dense():
+    layer = keras.layers.SimpleRNN(4)
+    layer.build((None, 3, 2))
+    dense = keras.layers.Dense(5)
+    dense.build((None, 4))
+    params = RNNParams.from_keras(layer, dense)
+    for ours, theirs in zip(params.keras_readout_weights(), dense.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    no_bias = keras.layers.Dense(5, use_bias=False)
+    no_bias.build((None, 4))
+    params = RNNParams.from_keras(layer, no_bias)
+    states = np.random.default_rng(0).normal(size=(2, 3, 4)).astype(np.float32)
+    np.testing.assert_allclose(rnn_readout(states, params),
+                               keras.ops.convert_to_numpy(no_bias(states)), atol=1e-6)
+    with pytest.raises(ShapeError, match="read-out"):
+        RNNParams.random(2, 4).keras_readout_weights()
+
+
+def test_initial_state_of_the_wrong_shape_is_named():
+    params = RNNParams.random(3, 4, seed=0)
+    x = np.zeros((2, 5, 3))
+    with pytest.raises(ShapeError, match=r"h0 must be \(batch, hidden\) = \(2, 4\)"):
+        rnn_forward(x, np.zeros((2, 3)), params)

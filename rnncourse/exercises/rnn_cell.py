@@ -49,7 +49,8 @@ def check_rnn_cell(learner: Callable, show: bool = True) -> CheckResult:
                 "You added h_prev directly; it must first be multiplied by W_hh."),
     ]
     return run_check("rnn_cell", learner, reference, _cell_cases(3), mistakes,
-                     hint="h_t = np.tanh(x_t @ W_xh + h_prev @ W_hh + b_h)", show=show)
+                     hint="mix the input through W_xh and the previous state through W_hh, "
+                          "add the bias, then squash the sum with tanh.", show=show)
 
 
 def check_rnn_parameter_count(learner: Callable, show: bool = True) -> CheckResult:
