@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 DATA_DIR_ENV = "RNNCOURSE_DATA_DIR"
@@ -129,6 +130,101 @@ def read_seattle_weather(path: Path) -> pd.DataFrame:
     return frame
 
 
+# ---------------------------------------------------------------------------
+# IMDB movie reviews (the copy keras.datasets.imdb uses)
+
+KERAS_HOME_ENV = "KERAS_HOME"
+IMDB_START_ID, IMDB_OOV_ID, IMDB_INDEX_FROM = 1, 2, 3
+
+
+def keras_datasets_dir() -> Path:
+    """Where ``keras.datasets`` keeps files: ``$KERAS_HOME/datasets`` or ``~/.keras/datasets``."""
+    home = os.environ.get(KERAS_HOME_ENV, "").strip()
+    return (Path(home).expanduser() if home else Path.home() / ".keras") / "datasets"
+
+
+def _keras_cached_file(filename: str) -> Callable[[], Path | None]:
+    """Locate ``filename`` in Keras's own download cache, if Keras fetched it before."""
+
+    def locate() -> Path | None:
+        path = keras_datasets_dir() / filename
+        return path if path.is_file() else None
+
+    return locate
+
+
+@dataclass(frozen=True)
+class ImdbReviews:
+    """The IMDB reviews as word-id lists, encoded exactly as ``keras.datasets.imdb`` does.
+
+    Every review starts with id 1 (start), words are ranked by frequency from id 3 on
+    (id 3 is the most frequent word), id 2 replaces words outside the ``num_words`` most
+    frequent ones, and 0 is left free for padding.
+
+    Attributes:
+        x_train, x_test: Object arrays of reviews, each a list of int word ids.
+        y_train, y_test: Labels, 1 positive and 0 negative, shape ``(reviews,)``.
+        num_words: The id limit used (``None``: every word kept).
+        source: The copy the reviews were read from.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    num_words: int | None
+    source: str = ""
+
+
+def read_imdb(path: Path, num_words: int | None = None, seed: int = 113,
+              source: str = "") -> ImdbReviews:
+    """Read Keras's ``imdb.npz`` the way ``keras.datasets.imdb.load_data`` does.
+
+    The same shuffle (``seed=113``), start id 1, out-of-vocabulary id 2 and word ids
+    offset by 3, so results match code written for ``keras.datasets.imdb``. The reviews
+    are stored as pickled object arrays; :func:`load_imdb` only reads a file whose SHA-256
+    has been verified, so nothing but the known file is ever unpickled.
+
+    Args:
+        path: A checksum-verified ``imdb.npz``.
+        num_words: Keep ids below this (the most frequent words); others become id 2.
+        seed: The shuffle seed (113 in Keras).
+        source: Where the file came from, kept in :attr:`ImdbReviews.source`.
+    """
+    if num_words is not None and (isinstance(num_words, bool) or int(num_words) <= IMDB_INDEX_FROM):
+        raise DatasetError(f"num_words must be more than {IMDB_INDEX_FROM} (ids 0-2 are "
+                           f"reserved), got {num_words!r}; 10000 is a common choice.")
+    with np.load(path, allow_pickle=True) as archive:
+        missing = {"x_train", "y_train", "x_test", "y_test"} - set(archive.files)
+        if missing:
+            raise DatasetError(f"{path} lacks the arrays {sorted(missing)}; it is not Keras's "
+                               "imdb.npz. Remove it and load again.")
+        parts = {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+    shuffler = np.random.RandomState(seed)
+    for split in ("train", "test"):
+        order = np.arange(len(parts[f"x_{split}"]))
+        shuffler.shuffle(order)
+        parts[f"x_{split}"], parts[f"y_{split}"] = parts[f"x_{split}"][order], \
+            parts[f"y_{split}"][order]
+
+    def encode(review: Any) -> list[int]:
+        ids = [IMDB_START_ID] + [int(word) + IMDB_INDEX_FROM for word in review]
+        if num_words is None:
+            return ids
+        return [word if word < num_words else IMDB_OOV_ID for word in ids]
+
+    def as_object_array(reviews: np.ndarray) -> np.ndarray:
+        encoded = np.empty(len(reviews), dtype=object)
+        encoded[:] = [encode(review) for review in reviews]
+        return encoded
+
+    return ImdbReviews(x_train=as_object_array(parts["x_train"]),
+                       y_train=np.asarray(parts["y_train"], dtype=np.int64),
+                       x_test=as_object_array(parts["x_test"]),
+                       y_test=np.asarray(parts["y_test"], dtype=np.int64),
+                       num_words=None if num_words is None else int(num_words), source=source)
+
+
 REGISTRY: dict[str, DatasetInfo] = {
     info.name: info
     for info in [
@@ -154,6 +250,33 @@ REGISTRY: dict[str, DatasetInfo] = {
             notes=(
                 "The 'weather' text column disagrees with the measured precipitation on "
                 "124 days; use the derived 'rainy' column."
+            ),
+        ),
+        DatasetInfo(
+            name="imdb",
+            description=(
+                "50,000 movie reviews from IMDB labelled positive (1) or negative (0), 25,000 "
+                "for training and 25,000 for testing, as lists of word ids ranked by "
+                "frequency (the preprocessed copy keras.datasets.imdb loads)."
+            ),
+            licence=(
+                "No formal licence; released for research by its authors, who ask users to "
+                "cite Maas et al. (2011), 'Learning Word Vectors for Sentiment Analysis', ACL."
+            ),
+            origin=(
+                "The Large Movie Review Dataset v1.0 (Stanford), preprocessed and hosted by "
+                "the Keras team; keras.datasets.imdb caches it as ~/.keras/datasets/imdb.npz"
+            ),
+            size="25,000 + 25,000 reviews, 17 MB download",
+            notebooks=("05",),
+            filename="imdb.npz",
+            url="https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb.npz",
+            sha256="69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f",
+            packaged_path=_keras_cached_file("imdb.npz"),
+            reader=read_imdb,
+            notes=(
+                "Offline unless asked: used when Keras already downloaded it (~/.keras) or "
+                "it is in the course cache; otherwise pass download=True."
             ),
         ),
     ]
@@ -332,3 +455,47 @@ def load(name: str, download: bool = False, verbose: bool = True) -> Any:
     if verbose:
         print(f"Loaded {info.name} from the {source}.")
     return result
+
+
+def imdb_available() -> bool:
+    """True when a copy of the IMDB reviews is on this machine (no network is touched)."""
+    info = dataset_info("imdb")
+    return (data_dir() / info.filename).is_file() or (
+        info.packaged_path is not None and info.packaged_path() is not None)
+
+
+def load_imdb(num_words: int | None = 10_000, download: bool = False,
+              verbose: bool = True) -> ImdbReviews:
+    """Load the IMDB reviews offline, from the course cache or Keras's cache.
+
+    Looks in the course cache folder, then in Keras's own cache (``~/.keras/datasets``,
+    where ``keras.datasets.imdb.load_data`` keeps its download), and downloads (17 MB,
+    verified by SHA-256) only when ``download=True``.
+
+    Args:
+        num_words: Keep the this many most frequent ids (others become id 2); ``None``
+            keeps all.
+        download: Allow the download when no local copy exists.
+        verbose: Print which copy was used.
+
+    Raises:
+        DatasetNotAvailableError: no local copy and ``download`` is false.
+        ChecksumError: a local copy is corrupted or a different file.
+    """
+    info = dataset_info("imdb")
+    try:
+        path, source = locate(info.name, download_if_missing=download)
+    except DatasetNotAvailableError:
+        raise DatasetNotAvailableError(
+            f"The IMDB reviews are not on this machine: neither {data_dir() / info.filename} "
+            f"nor Keras's cache {keras_datasets_dir() / info.filename} exists. Allow the "
+            "one-off 17 MB download with rnncourse.data.load_imdb(download=True), or copy "
+            "imdb.npz into one of those folders. The notebooks run offline without it."
+        ) from None
+    if info.packaged_path is not None and path == info.packaged_path():
+        source = f"copy Keras downloaded earlier ({path})"
+    reviews = read_imdb(path, num_words=num_words, source=source)
+    if verbose:
+        print(f"Loaded imdb from the {source}: {len(reviews.x_train):,} training and "
+              f"{len(reviews.x_test):,} test reviews.")
+    return reviews

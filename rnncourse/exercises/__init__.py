@@ -14,6 +14,7 @@ Machinery lives in :mod:`rnncourse.exercises.checking`; each notebook's checks l
 submodule named for its topic, and all of them are importable from here.
 """
 
+from rnncourse.exercises.bidirectional import check_align_and_concat, check_pair_steps
 from rnncourse.exercises.bptt import check_rnn_cell_backward
 from rnncourse.exercises.checking import (
     ERROR,
@@ -24,12 +25,21 @@ from rnncourse.exercises.checking import (
     Mistake,
     run_check,
 )
+from rnncourse.exercises.gated_cells import check_lstm_cell
 from rnncourse.exercises.rnn_cell import check_rnn_cell, check_rnn_parameter_count
+from rnncourse.exercises.seq2seq import check_beam_step, check_teacher_forcing_inputs
 from rnncourse.exercises.sequential_data import check_make_windows, check_scale_without_leakage
+from rnncourse.exercises.text_classification import check_encode_sentence, check_pad_and_mask
+from rnncourse.exercises.video import check_apply_per_frame, check_time_distributed_parameters
 
 __all__ = [
     "ERROR", "FAILED", "NOT_ATTEMPTED", "PASSED", "CheckResult", "Mistake", "run_check",
     "check_make_windows", "check_scale_without_leakage",
     "check_rnn_cell", "check_rnn_parameter_count",
     "check_rnn_cell_backward",
+    "check_lstm_cell",
+    "check_encode_sentence", "check_pad_and_mask",
+    "check_align_and_concat", "check_pair_steps",
+    "check_teacher_forcing_inputs", "check_beam_step",
+    "check_apply_per_frame", "check_time_distributed_parameters",
 ]

@@ -1,0 +1,266 @@
+"""Exercise checks for notebook 04: the forward step of one LSTM cell.
+
+The learner writes ``my_lstm_cell(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias)``
+returning ``(h_t, c_t)`` in Keras's layout (gate blocks i, f, c, o side by side). When the
+answer is wrong, the check finds out *which gate* is wrong. It first compares with
+plausible mistakes (gate blocks in the wrong order, returned states swapped, ...), then
+probes the learner's cell with weights chosen so that one gate at a time decides the
+result: with all weights zero each gate is fixed by its bias, and a bias of -30 shuts a
+gate. Shut the input gate and ``c_t`` must be ``f * c_prev``, which isolates the forget
+gate; shut the forget gate and ``c_t = i * tanh(a_c)`` isolates the input gate and the
+candidate; the output gate is then read from ``h_t = o * tanh(c_t)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from rnncourse.exercises.checking import (
+    FAILED,
+    CheckResult,
+    Mistake,
+    outputs_match,
+    run_check,
+)
+from rnncourse.numpy_gated import LSTM_GATES, LSTMParams, lstm_cell_forward, sigmoid
+
+__all__ = ["check_lstm_cell", "reference_lstm_cell", "lstm_cell_variant"]
+
+GATE_NAMES = {"i": "input gate", "f": "forget gate", "c": "candidate", "o": "output gate"}
+_SHUT = -30.0  # a bias that drives a sigmoid gate to ~1e-13
+_ATOL = 1e-6
+_HINT = ("split x_t @ kernel + h_prev @ recurrent_kernel + bias into four blocks in the "
+         "order i, f, c, o; i, f, o use sigmoid and the candidate uses tanh; "
+         "c_t = f * c_prev + i * candidate; h_t = o * tanh(c_t).")
+_INPUT_GATE_MISSING = ("The input gate is wrong: the candidate went into c_t unscaled, even "
+                       "with the input gate shut. Multiply it by the input gate: "
+                       "c_t = f * c_prev + i * candidate.")
+_INPUT_GATE_TANH = ("The input gate is wrong: it must be a sigmoid (0 = ignore, 1 = write), "
+                    "not tanh.")
+
+
+def reference_lstm_cell(x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
+                        kernel: np.ndarray, recurrent_kernel: np.ndarray,
+                        bias: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The correct answer: :func:`rnncourse.numpy_gated.lstm_cell_forward`'s ``(h_t, c_t)``."""
+    h_t, c_t, _ = lstm_cell_forward(x_t, h_prev, c_prev,
+                                    LSTMParams(kernel, recurrent_kernel, bias))
+    return h_t, c_t
+
+
+def lstm_cell_variant(x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
+                      kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray, *,
+                      order: Sequence[str] = LSTM_GATES,
+                      candidate_activation: Callable[[np.ndarray], np.ndarray] = np.tanh,
+                      gate_activation: Callable[[np.ndarray], np.ndarray] = sigmoid,
+                      output_activation: Callable[[np.ndarray], np.ndarray] = sigmoid,
+                      apply_forget: bool = True, apply_input: bool = True,
+                      apply_output: bool = True, tanh_on_cell: bool = True,
+                      output_from_previous_cell: bool = False,
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """An LSTM step with switchable mistakes; the defaults give the correct cell.
+
+    ``order`` names the gate stored in each of the four weight blocks, e.g.
+    ``("f", "i", "c", "o")`` reads the forget gate from the first block.
+    """
+    blocks = np.split(x_t @ kernel + h_prev @ recurrent_kernel + bias, 4, axis=1)
+    pre = dict(zip(order, blocks, strict=True))
+    input_gate = gate_activation(pre["i"]) if apply_input else 1.0
+    forget_gate = gate_activation(pre["f"]) if apply_forget else 1.0
+    candidate = candidate_activation(pre["c"])
+    output_gate = output_activation(pre["o"]) if apply_output else 1.0
+    c_t = forget_gate * c_prev + input_gate * candidate
+    shown = c_prev if output_from_previous_cell else c_t
+    h_t = output_gate * (np.tanh(shown) if tanh_on_cell else shown)
+    return h_t, c_t
+
+
+def _cases(seed: int) -> list[tuple]:
+    rng = np.random.default_rng(seed)
+    cases = []
+    for batch, inputs, units in ((3, 4, 5), (1, 2, 3), (4, 3, 2)):
+        cases.append((rng.normal(size=(batch, inputs)), rng.normal(size=(batch, units)),
+                      rng.normal(size=(batch, units)),
+                      rng.normal(size=(inputs, 4 * units)) * 0.7,
+                      rng.normal(size=(units, 4 * units)) * 0.7,
+                      rng.normal(size=4 * units) * 0.7))
+    return cases
+
+
+def _order_mistakes() -> list[Mistake]:
+    """Every other assignment of the four gates to the four weight blocks."""
+    mistakes = []
+    for order in itertools.permutations(LSTM_GATES):
+        if order == LSTM_GATES:
+            continue
+        wrong = [f"the {GATE_NAMES[gate]} from block {index + 1}"
+                 for index, gate in enumerate(order) if gate != LSTM_GATES[index]]
+        feedback = (
+            f"The gates read the wrong weight blocks: you take {', '.join(wrong)}. "
+            "Keras stores the blocks in the order i, f, c, o: input gate = block 1 "
+            "(columns 0:units), forget gate = block 2, candidate = block 3, output gate = "
+            "block 4."
+        )
+
+        def cell(*args: Any, _order: tuple[str, ...] = order) -> tuple:
+            return lstm_cell_variant(*args, order=_order)
+
+        mistakes.append(Mistake(cell, feedback))
+    return mistakes
+
+
+def _named_mistakes() -> list[Mistake]:
+    def swapped_return(*args: Any) -> tuple:
+        h_t, c_t = reference_lstm_cell(*args)
+        return c_t, h_t
+
+    return [
+        Mistake(swapped_return, "You return (c_t, h_t); return (h_t, c_t), the hidden state "
+                "first, as Keras's states [h, c] are ordered."),
+        Mistake(lambda *a: lstm_cell_variant(*a, output_from_previous_cell=True),
+                "The output gate step is wrong: h_t must show the NEW cell state, "
+                "h_t = o * tanh(c_t), not tanh(c_prev)."),
+        Mistake(lambda *a: lstm_cell_variant(*a, candidate_activation=sigmoid),
+                "The candidate is wrong: it uses tanh (values in -1..1, so it can add or "
+                "subtract), not sigmoid."),
+        Mistake(lambda *a: lstm_cell_variant(*a, tanh_on_cell=False),
+                "The output step is wrong: squash the cell state before the output gate, "
+                "h_t = o * tanh(c_t)."),
+    ]
+
+
+def _probe(units: int, inputs: int, bias_blocks: dict[str, np.ndarray], seed: int,
+           zero_kernel: bool = True, zero_recurrent: bool = True) -> tuple:
+    rng = np.random.default_rng(seed)
+    batch = 3
+    kernel = np.zeros((inputs, 4 * units)) if zero_kernel else \
+        rng.normal(size=(inputs, 4 * units)) * 0.7
+    recurrent = np.zeros((units, 4 * units)) if zero_recurrent else \
+        rng.normal(size=(units, 4 * units)) * 0.7
+    bias = np.concatenate([bias_blocks[gate] for gate in LSTM_GATES])
+    return (rng.normal(size=(batch, inputs)), rng.normal(size=(batch, units)),
+            rng.normal(size=(batch, units)) * 1.5, kernel, recurrent, bias)
+
+
+def _close(actual: Any, expected: Any) -> bool:
+    """Compare with ``expected`` broadcast to the shape of ``actual``, if it can be."""
+    actual = np.asarray(actual, dtype=float)
+    try:
+        expected = np.broadcast_to(expected, actual.shape)
+    except ValueError:
+        return False
+    return outputs_match(actual, expected, _ATOL)
+
+
+def _diagnose(learner: Callable) -> str:
+    """Probe one gate at a time and say which one the learner's cell gets wrong."""
+    units, inputs = 4, 3
+    rng = np.random.default_rng(11)
+    a = {gate: rng.uniform(-2, 2, size=units) for gate in LSTM_GATES}
+
+    def run(case: tuple) -> tuple[np.ndarray, np.ndarray]:
+        h_t, c_t = learner(*case)
+        return np.asarray(h_t, dtype=float), np.asarray(c_t, dtype=float)
+
+    # 1. Input gate shut: c_t = f * c_prev isolates the forget gate.
+    case = _probe(units, inputs, {**a, "i": np.full(units, _SHUT)}, seed=1)
+    c_prev = case[2]
+    _, c_t = run(case)
+    if not _close(c_t, sigmoid(a["f"]) * c_prev):
+        kept = sigmoid(a["f"]) * c_prev
+        if _close(c_t, kept + np.tanh(a["c"])):
+            return _INPUT_GATE_MISSING
+        if _close(c_t, kept - np.tanh(a["c"])):
+            return _INPUT_GATE_TANH
+        if _close(c_t, c_prev):
+            return ("The forget gate is wrong: with the input gate shut, c_t came out equal "
+                    "to c_prev. Multiply the old cell state by the forget gate: "
+                    "c_t = f * c_prev + i * candidate.")
+        if _close(c_t, np.tanh(a["f"]) * c_prev):
+            return "The forget gate is wrong: it must be a sigmoid (0 = forget, 1 = keep)."
+        for gate in ("i", "c", "o"):
+            if _close(c_t, sigmoid(case[5][LSTM_GATES.index(gate) * units:
+                                           (LSTM_GATES.index(gate) + 1) * units]) * c_prev):
+                return (f"The forget gate is wrong: it reads the {GATE_NAMES[gate]}'s block. "
+                        "Keras's order is i, f, c, o, so f is the second block "
+                        "(columns units:2*units).")
+        return ("The forget gate is wrong: with the input gate shut (bias -30) and zero "
+                "weights, c_t should be sigmoid(bias_f) * c_prev. Check how f is computed "
+                "and that it multiplies c_prev.")
+
+    # 2. Forget gate shut: c_t = i * tanh(a_c) isolates the input gate and candidate.
+    case = _probe(units, inputs, {**a, "f": np.full(units, _SHUT)}, seed=2)
+    _, c_t = run(case)
+    if not _close(c_t, sigmoid(a["i"]) * np.tanh(a["c"])):
+        if _close(c_t, np.tanh(a["c"])):
+            return _INPUT_GATE_MISSING
+        if _close(c_t, sigmoid(a["i"]) * a["c"]):
+            return "The candidate is wrong: squash it with tanh before the input gate scales it."
+        if _close(c_t, np.tanh(a["i"]) * sigmoid(a["c"])):
+            return ("The input gate and the candidate are swapped: i is block 1 (sigmoid), "
+                    "the candidate block 3 (tanh).")
+        if _close(c_t, np.tanh(a["i"]) * np.tanh(a["c"])):
+            return _INPUT_GATE_TANH
+        return ("The input gate or the candidate is wrong: with the forget gate shut and zero "
+                "weights, c_t should be sigmoid(bias_i) * tanh(bias_c).")
+
+    # 3. Everything open: h_t = o * tanh(c_t) isolates the output gate.
+    case = _probe(units, inputs, a, seed=3)
+    c_prev = case[2]
+    h_t, c_t = run(case)
+    expected_c = sigmoid(a["f"]) * c_prev + sigmoid(a["i"]) * np.tanh(a["c"])
+    o = sigmoid(a["o"])
+    if not _close(h_t, o * np.tanh(expected_c)):
+        if _close(h_t, np.tanh(expected_c)):
+            return "The output gate is missing: h_t = o * tanh(c_t)."
+        if _close(h_t, np.tanh(a["o"]) * np.tanh(expected_c)):
+            return "The output gate is wrong: it must be a sigmoid, not tanh."
+        if _close(h_t, o * expected_c):
+            return "The output step is wrong: apply tanh to c_t, h_t = o * tanh(c_t)."
+        if _close(h_t, o * np.tanh(c_prev)):
+            return "The output step is wrong: use the new cell state, h_t = o * tanh(c_t)."
+        return ("The output gate is wrong: with zero weights h_t should be "
+                "sigmoid(bias_o) * tanh(c_t), using block 4 of the bias.")
+
+    # 4. The weights: the input part, then the recurrent part.
+    for zero_kernel, what in ((False, "the input weights: add x_t @ kernel"),
+                              (True, "the recurrent weights: add h_prev @ recurrent_kernel")):
+        case = _probe(units, inputs, a, seed=4, zero_kernel=zero_kernel,
+                      zero_recurrent=not zero_kernel)
+        if not outputs_match(run(case), reference_lstm_cell(*case), _ATOL):
+            return (f"Every gate works from its bias alone, so the mistake is in {what} "
+                    "to the pre-activations of all four blocks (before splitting them).")
+    return f"Your (h_t, c_t) differ from the reference. Hint: {_HINT}"
+
+
+def check_lstm_cell(learner: Callable, show: bool = True) -> CheckResult:
+    """Check ``learner(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias) -> (h_t, c_t)``.
+
+    Shapes (batch-first, Keras layout): ``x_t`` ``(batch, input_dim)``, ``h_prev`` and
+    ``c_prev`` ``(batch, units)``, ``kernel`` ``(input_dim, 4 * units)``,
+    ``recurrent_kernel`` ``(units, 4 * units)``, ``bias`` ``(4 * units,)``, gate blocks in
+    the order i, f, c, o. A wrong answer is traced to the gate that is wrong.
+    """
+    mistakes = _named_mistakes() + _order_mistakes()
+    cases = _cases(5)
+    result = run_check("lstm_cell", learner, reference_lstm_cell, cases, mistakes,
+                       hint=_HINT, show=False)
+    if result.status == FAILED and not any(result.message == m.feedback for m in mistakes):
+        answer = learner(*cases[0])
+        if not isinstance(answer, tuple | list) or len(answer) != 2:
+            message = "Return two arrays, (h_t, c_t)."
+        else:
+            try:
+                message = _diagnose(learner)
+            except Exception as error:  # noqa: BLE001 - a crash on a probe is feedback too
+                message = (f"Your cell raised {type(error).__name__} on a probe with zero "
+                           f"weights: {error}. Hint: {_HINT}")
+        result = CheckResult(result.exercise, FAILED, message)
+    if show:
+        print(result)
+    return result
+
