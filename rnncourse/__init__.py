@@ -20,6 +20,9 @@ Modules, each named for what it holds:
 * :mod:`rnncourse.pyramid` - stacked and pyramid RNN builders, step counts, timing.
 * :mod:`rnncourse.dates` - the human-written dates to ISO task (generator, codec, splits).
 * :mod:`rnncourse.seq2seq` - encoder-decoder, teacher forcing, greedy and beam search, metrics.
+* :mod:`rnncourse.numpy_attention` - NumPy dot-product and additive attention equal to Keras.
+* :mod:`rnncourse.attention_models` - seq2seq with attention: build, decode, alignments.
+* :mod:`rnncourse.attention_viewer` - pick an example and see its attention heatmap.
 * :mod:`rnncourse.video_clips` - offline clips of moving digits and digit-sequence images.
 * :mod:`rnncourse.video_models` - single-frame CNN, CRNN and ConvLSTM models for clips.
 * :mod:`rnncourse.plotting` - training curves, task-shape and unrolled-RNN diagrams.

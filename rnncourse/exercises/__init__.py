@@ -14,6 +14,7 @@ Machinery lives in :mod:`rnncourse.exercises.checking`; each notebook's checks l
 submodule named for its topic, and all of them are importable from here.
 """
 
+from rnncourse.exercises.attention import check_scaled_dot_attention
 from rnncourse.exercises.bidirectional import check_align_and_concat, check_pair_steps
 from rnncourse.exercises.bptt import check_rnn_cell_backward
 from rnncourse.exercises.checking import (
@@ -42,4 +43,5 @@ __all__ = [
     "check_align_and_concat", "check_pair_steps",
     "check_teacher_forcing_inputs", "check_beam_step",
     "check_apply_per_frame", "check_time_distributed_parameters",
+    "check_scaled_dot_attention",
 ]
