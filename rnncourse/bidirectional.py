@@ -56,15 +56,20 @@ def merge_directions(forward: np.ndarray, backward: np.ndarray,
     if forward.shape != backward.shape:
         raise ValueError(f"The two directions must have the same shape to be merged; got "
                          f"{forward.shape} and {backward.shape}.")
+    return _merge_with(np, forward, backward, merge_mode)
+
+
+def _merge_with(ops: Any, forward: Any, backward: Any, merge_mode: str) -> Any:
+    """The five merges, written once for NumPy arrays (``ops=np``) and Keras tensors."""
     if merge_mode == "concat":
-        return np.concatenate([forward, backward], axis=-1)
+        return ops.concatenate([forward, backward], axis=-1)
     if merge_mode == "sum":
         return forward + backward
     if merge_mode == "ave":
         return (forward + backward) / 2
     if merge_mode == "mul":
         return forward * backward
-    return np.maximum(forward, backward)
+    return ops.maximum(forward, backward)
 
 
 def bidirectional_forward(x: np.ndarray, forward_params: RNNParams,
@@ -102,16 +107,7 @@ def merged_units(units: int, merge_mode: str) -> int:
 
 
 def _merge_tensors(forward: Any, backward: Any, merge_mode: str) -> Any:
-    ops = keras.ops
-    if merge_mode == "concat":
-        return ops.concatenate([forward, backward], axis=-1)
-    if merge_mode == "sum":
-        return forward + backward
-    if merge_mode == "ave":
-        return (forward + backward) / 2
-    if merge_mode == "mul":
-        return forward * backward
-    return ops.maximum(forward, backward)
+    return _merge_with(keras.ops, forward, backward, merge_mode)
 
 
 @keras.saving.register_keras_serializable(package="rnncourse")

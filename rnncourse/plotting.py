@@ -331,6 +331,19 @@ def plot_gate_heatmap(panels: Mapping[str, np.ndarray], text: str,
 # --- notebook 09: video clips and confusion matrices ------------------------------------
 
 
+def _grey_clips(clips: Any, titles: Sequence[str] | None) -> np.ndarray:
+    """Validate clips for drawing and drop a trailing channel axis of size 1."""
+    clips = np.asarray(clips)
+    if clips.ndim == 5 and clips.shape[-1] == 1:
+        clips = clips[..., 0]
+    if clips.ndim != 4 or len(clips) == 0:
+        raise ValueError("clips should be a non-empty (n, frames, height, width[, 1]) array; "
+                         f"got shape {clips.shape}.")
+    if titles is not None and len(titles) != len(clips):
+        raise ValueError(f"Give one title per clip: {len(clips)} clips, {len(titles)} titles.")
+    return clips
+
+
 def plot_clip_strip(clips: np.ndarray, titles: Sequence[str] | None = None,
                     max_frames: int = 12, cell: float = 0.9) -> plt.Figure:
     """Draw clips as film strips: one row per clip, one column per frame.
@@ -341,14 +354,7 @@ def plot_clip_strip(clips: np.ndarray, titles: Sequence[str] | None = None,
         max_frames: Show at most this many frames (evenly spaced) per clip.
         cell: Size of one frame in inches.
     """
-    clips = np.asarray(clips)
-    if clips.ndim == 5 and clips.shape[-1] == 1:
-        clips = clips[..., 0]
-    if clips.ndim != 4 or len(clips) == 0:
-        raise ValueError("clips should be a non-empty (n, frames, height, width[, 1]) array; "
-                         f"got shape {clips.shape}.")
-    if titles is not None and len(titles) != len(clips):
-        raise ValueError(f"Give one title per clip: {len(clips)} clips, {len(titles)} titles.")
+    clips = _grey_clips(clips, titles)
     frames = clips.shape[1]
     shown = np.unique(np.linspace(0, frames - 1, min(frames, max_frames)).round().astype(int))
     fig, axes = plt.subplots(len(clips), len(shown), squeeze=False,
@@ -391,14 +397,7 @@ def clip_animation(clips: np.ndarray, titles: Sequence[str] | None = None,
 
     from rnncourse.widgets import STATIC_ENV
 
-    clips = np.asarray(clips)
-    if clips.ndim == 5 and clips.shape[-1] == 1:
-        clips = clips[..., 0]
-    if clips.ndim != 4 or len(clips) == 0:
-        raise ValueError("clips should be a non-empty (n, frames, height, width[, 1]) array; "
-                         f"got shape {clips.shape}.")
-    if titles is not None and len(titles) != len(clips):
-        raise ValueError(f"Give one title per clip: {len(clips)} clips, {len(titles)} titles.")
+    clips = _grey_clips(clips, titles)
     if os.environ.get(STATIC_ENV, "").strip() not in ("", "0"):
         return plot_clip_strip(clips, titles)
     from IPython.display import HTML
