@@ -1,33 +1,20 @@
 """rnncourse: the shared code behind the course notebooks on recurrent neural networks.
 
-Modules, each named for what it holds:
+The package is layered; each folder is one layer and imports only from the layers below
+it (``docs/architecture.md`` draws the picture, ``tests/test_architecture.py`` checks it):
 
-* :mod:`rnncourse.config` - run mode (fast/full), per-notebook sizes, seeding, banner.
-* :mod:`rnncourse.data` - the dataset registry, offline loaders and verified downloads.
-* :mod:`rnncourse.sequences` - windows, chronological splits, scalers, one-hot, vocabularies.
-* :mod:`rnncourse.numpy_rnn` - a NumPy tanh RNN cell and forward pass, in Keras's layout.
-* :mod:`rnncourse.bptt` - NumPy RNN forward/backward (BPTT), clipping, gradient checks.
-* :mod:`rnncourse.text` - offline English text and character vocabularies.
-* :mod:`rnncourse.numpy_gated` - NumPy LSTM and GRU cells equal to Keras's layers.
-* :mod:`rnncourse.peephole` - a peephole LSTM cell for ``keras.layers.RNN`` and its twin.
-* :mod:`rnncourse.cudnn` - whether a Keras LSTM/GRU can use the fused cuDNN kernel.
-* :mod:`rnncourse.long_range` - the long-range recall task (notebooks 03 and 04).
-* :mod:`rnncourse.gate_inspection` - gate activations of a trained LSTM, heatmaps, explorer.
-* :mod:`rnncourse.review_corpus` - generated phone reviews where word order decides the label.
-* :mod:`rnncourse.text_models` - text encoding, bag-of-words and recurrent classifiers.
-* :mod:`rnncourse.synthetic_tasks` - seeded look-ahead, tagging and frequency tasks.
-* :mod:`rnncourse.bidirectional` - NumPy bidirectional pass, five merges, a max-merge layer.
-* :mod:`rnncourse.pyramid` - stacked and pyramid RNN builders, step counts, timing.
-* :mod:`rnncourse.dates` - the human-written dates to ISO task (generator, codec, splits).
-* :mod:`rnncourse.seq2seq` - encoder-decoder, teacher forcing, greedy and beam search, metrics.
-* :mod:`rnncourse.numpy_attention` - NumPy dot-product and additive attention equal to Keras.
-* :mod:`rnncourse.attention_models` - seq2seq with attention: build, decode, alignments.
-* :mod:`rnncourse.attention_viewer` - pick an example and see its attention heatmap.
-* :mod:`rnncourse.video_clips` - offline clips of moving digits and digit-sequence images.
-* :mod:`rnncourse.video_models` - single-frame CNN, CRNN and ConvLSTM models for clips.
-* :mod:`rnncourse.plotting` - training curves, task-shape and unrolled-RNN diagrams.
-* :mod:`rnncourse.widgets` - interactive plots with a static fallback.
-* :mod:`rnncourse.exercises` - checks that give learners targeted feedback.
+* :mod:`rnncourse.data` - the dataset registry, real datasets, generated sets and the
+  preparation of sequences and text;
+* :mod:`rnncourse.scratch` - recurrent networks from scratch in NumPy (no TensorFlow);
+* :mod:`rnncourse.models` - Keras models and layers;
+* :mod:`rnncourse.visuals` - diagrams, plots and widgets;
+* :mod:`rnncourse.exercises` - checks that give learners targeted feedback;
+* :mod:`rnncourse.labs` - the lab system for instructors.
+
+At the top level: :mod:`rnncourse.config` (run mode, per-notebook sizes, seeding),
+:mod:`rnncourse.training` (fit with progress and resumable backups),
+:mod:`rnncourse.errors` (one base class for every error) and :mod:`rnncourse.validation`
+(the argument checks every layer shares).
 """
 
 from rnncourse.config import get_mode, seed_everything, start_notebook

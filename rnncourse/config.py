@@ -9,7 +9,7 @@ Every notebook starts with ``run = start_notebook("01")``. That one call
 * returns the notebook's sizes (epochs, sample counts, ...) for that mode.
 
 Notebooks never hard-code epochs or data sizes: they read them from the returned
-:class:`RunSettings`, whose values live in :data:`NOTEBOOK_SETTINGS` below.
+:class:`RunSettings`, whose values live in ``notebook_settings.toml`` beside this module.
 """
 
 from __future__ import annotations
@@ -17,11 +17,15 @@ from __future__ import annotations
 import os
 import platform
 import random
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from rnncourse.errors import ConfigError, UnknownSettingError
 
 MODES = ("fast", "full")
 DEFAULT_MODE = "full"
@@ -30,100 +34,27 @@ DEFAULT_SEED = 42
 MODE_ENV = "RNNCOURSE_MODE"
 SEED_ENV = "RNNCOURSE_SEED"
 
-# Sizes per notebook and mode. Fast mode must finish a notebook in under 60 s on a
-# 2-core CPU (kernel start included); full mode in under 10 minutes.
-NOTEBOOK_SETTINGS: dict[str, dict[str, dict[str, Any]]] = {
-    "01": {
-        "fast": {"epochs": 10, "window": 7, "hidden_units": 16, "seeds_for_claims": 2,
-                 "acf_max_lag": 400, "leak_window": 90, "leak_neighbours": 2},
-        "full": {"epochs": 40, "window": 7, "hidden_units": 32, "seeds_for_claims": 5,
-                 "acf_max_lag": 400, "leak_window": 90, "leak_neighbours": 2},
-    },
-    "02": {
-        "fast": {"epochs": 30, "learning_rate": 0.1, "hidden_units": 8, "intent_examples": 64,
-                 "demo_batch": 2, "demo_steps": 6, "demo_features": 5, "recurrence_steps": 20},
-        "full": {"epochs": 150, "learning_rate": 0.1, "hidden_units": 8, "intent_examples": 512,
-                 "demo_batch": 2, "demo_steps": 6, "demo_features": 5, "recurrence_steps": 20},
-    },
-    "03": {
-        "fast": {"norm_steps": 60, "clip_iterations": 60, "keras_clip_epochs": 15,
-                 "recall_lengths": [5, 20], "recall_examples": 256, "recall_epochs": 1,
-                 "recall_units": 16, "char_hidden": 32, "char_steps": 25,
-                 "char_iterations": 120, "sample_every": 40},
-        "full": {"norm_steps": 60, "clip_iterations": 150, "keras_clip_epochs": 40,
-                 "recall_lengths": [10, 30, 60], "recall_examples": 3000, "recall_epochs": 10,
-                 "recall_units": 32, "char_hidden": 64, "char_steps": 25,
-                 "char_iterations": 600, "sample_every": 150},
-    },
-    "04": {
-        "fast": {"demo_batch": 3, "demo_steps": 7, "demo_features": 5, "demo_units": 4,
-                 "peephole_length": 15, "peephole_examples": 256, "peephole_units": 8,
-                 "peephole_epochs": 2, "char_steps": 40, "char_stride": 4, "char_units": 16,
-                 "char_epochs": 2, "heatmap_units": 12},
-        "full": {"demo_batch": 3, "demo_steps": 7, "demo_features": 5, "demo_units": 4,
-                 "peephole_length": 30, "peephole_examples": 2000, "peephole_units": 16,
-                 "peephole_epochs": 8, "char_steps": 40, "char_stride": 2, "char_units": 64,
-                 "char_epochs": 25, "heatmap_units": 12},
-    },
-    "05": {
-        "fast": {"train_examples": 300, "validation_examples": 100, "test_examples": 300,
-                 "sequence_length": 20, "embedding_dim": 16, "units": 16, "bow_units": 16,
-                 "epochs": 2, "patience": 2, "batch_size": 64,
-                 "cells": ["SimpleRNN", "LSTM", "GRU"], "intent_examples": 120,
-                 "intent_epochs": 1, "imdb_reviews": 500, "imdb_length": 100,
-                 "imdb_words": 5000, "imdb_epochs": 1},
-        "full": {"train_examples": 3000, "validation_examples": 750, "test_examples": 1000,
-                 "sequence_length": 20, "embedding_dim": 16, "units": 32, "bow_units": 16,
-                 "epochs": 25, "patience": 5, "batch_size": 64,
-                 "cells": ["SimpleRNN", "LSTM", "GRU"], "intent_examples": 800,
-                 "intent_epochs": 10, "imdb_reviews": 5000, "imdb_length": 150,
-                 "imdb_words": 10000, "imdb_epochs": 4},
-    },
-    "06": {
-        "fast": {"length": 12, "lookahead": 3, "vocabulary": 10, "tag_vocabulary": 9,
-                 "train_examples": 256, "test_examples": 256, "units": 16, "epochs": 2,
-                 "look_epochs": 2, "batch_size": 64, "pyramid_steps": 128, "pyramid_depth": 4,
-                 "pyramid_units": 16, "pyramid_examples": 64, "pyramid_epochs": 1,
-                 "timing_batch": 64, "timing_repeats": 5},
-        "full": {"length": 12, "lookahead": 3, "vocabulary": 10, "tag_vocabulary": 9,
-                 "train_examples": 2000, "test_examples": 1000, "units": 32, "epochs": 8,
-                 "look_epochs": 14, "batch_size": 64, "pyramid_steps": 128, "pyramid_depth": 4,
-                 "pyramid_units": 16, "pyramid_examples": 1024, "pyramid_epochs": 6,
-                 "timing_batch": 256, "timing_repeats": 10},
-    },
-    "07": {
-        "fast": {"train_examples": 2000, "test_examples": 300, "units": 64,
-                 "embedding_dim": 32, "epochs": 1, "batch_size": 128, "learning_rate": 0.003,
-                 "beam_width": 3, "length_bins": [6, 12, 18, 24, 30, 56]},
-        "full": {"train_examples": 20000, "test_examples": 2000, "units": 128,
-                 "embedding_dim": 32, "epochs": 3, "batch_size": 128, "learning_rate": 0.003,
-                 "beam_width": 3, "length_bins": [6, 12, 18, 24, 30, 56]},
-    },
-    "08": {
-        "fast": {"train_examples": 512, "test_examples": 256, "epochs": 1, "units": 32,
-                 "batch_size": 64, "learning_rate": 0.005, "score": "additive",
-                 "length_bins": [6, 10, 14, 18, 22, 30, 40, 56], "long_input": 30,
-                 "viewer_examples": 12},
-        "full": {"train_examples": 8000, "test_examples": 2000, "epochs": 5, "units": 64,
-                 "batch_size": 64, "learning_rate": 0.005, "score": "additive",
-                 "length_bins": [6, 10, 14, 18, 22, 30, 40, 56], "long_input": 30,
-                 "viewer_examples": 40},
-    },
-    "09": {
-        "fast": {"frames": 10, "frame_size": 24, "train_clips": 192, "test_clips": 96,
-                 "single_epochs": 1, "crnn_epochs": 1, "convlstm_epochs": 1,
-                 "batch_size": 32, "probe_clips": 900, "sequence_train": 256,
-                 "sequence_test": 128, "sequence_epochs": 1, "animation_clips": 6},
-        "full": {"frames": 10, "frame_size": 24, "train_clips": 2400, "test_clips": 600,
-                 "single_epochs": 5, "crnn_epochs": 6, "convlstm_epochs": 3,
-                 "batch_size": 32, "probe_clips": 3000, "sequence_train": 6000,
-                 "sequence_test": 500, "sequence_epochs": 15, "animation_clips": 6},
-    },
-}
+SETTINGS_PATH = Path(__file__).with_name("notebook_settings.toml")
+"""Where the sizes of every notebook live: full mode in full, fast mode as overrides."""
 
 
-class ConfigError(ValueError):
-    """A run-configuration value (mode, seed, notebook id) is not usable."""
+def _load_notebook_settings(path: Path = SETTINGS_PATH) -> dict[str, dict[str, dict[str, Any]]]:
+    """Read the settings file; fast mode is full mode with the fast overrides applied."""
+    with open(path, "rb") as handle:
+        table = tomllib.load(handle)
+    settings = {}
+    for notebook, modes in table.items():
+        unknown = set(modes.get("fast", {})) - set(modes["full"])
+        if unknown:
+            raise ConfigError(f"{path}: notebook {notebook}'s fast mode sets {sorted(unknown)}, "
+                              "which its full mode lacks; every setting needs a full value.")
+        settings[notebook] = {"full": dict(modes["full"]),
+                              "fast": {**modes["full"], **modes.get("fast", {})}}
+    return settings
+
+
+NOTEBOOK_SETTINGS: dict[str, dict[str, dict[str, Any]]] = _load_notebook_settings()
+"""``{notebook: {"fast": sizes, "full": sizes}}``, read from ``notebook_settings.toml``."""
 
 
 def get_mode() -> str:
@@ -202,9 +133,9 @@ class RunSettings(Mapping):
         values = object.__getattribute__(self, "values")
         if name in values:
             return values[name]
-        raise AttributeError(
+        raise UnknownSettingError(
             f"Notebook {self.notebook} has no run setting {name!r}; known settings: "
-            f"{sorted(values)}. Add it to NOTEBOOK_SETTINGS in rnncourse/config.py."
+            f"{sorted(values)}. Add it to rnncourse/notebook_settings.toml."
         )
 
     def __getitem__(self, name: str) -> Any:
@@ -230,7 +161,7 @@ def notebook_settings(notebook: str, mode: str | None = None) -> dict[str, Any]:
     if notebook not in NOTEBOOK_SETTINGS:
         raise ConfigError(
             f"No run settings for notebook {notebook!r}; known notebooks: "
-            f"{sorted(NOTEBOOK_SETTINGS)}. Add an entry to NOTEBOOK_SETTINGS."
+            f"{sorted(NOTEBOOK_SETTINGS)}. Add an entry to rnncourse/notebook_settings.toml."
         )
     return dict(NOTEBOOK_SETTINGS[notebook][mode])
 

@@ -25,7 +25,8 @@ from typing import Any
 
 import keras
 
-from rnncourse.data import data_dir
+from rnncourse.data.registry import data_dir
+from rnncourse.errors import InputError
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -85,7 +86,7 @@ def checkpoint_dir(name: str) -> Path:
     """The folder where :func:`fit` keeps the backup for the run called ``name``."""
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
     if not safe:
-        raise ValueError("A training run needs a non-empty name, e.g. 'nb04-lstm-seed42'.")
+        raise InputError("A training run needs a non-empty name, e.g. 'nb04-lstm-seed42'.")
     return data_dir() / "checkpoints" / safe
 
 
@@ -117,7 +118,7 @@ def fit(
         A :class:`FitResult` with the history and the seconds per epoch.
     """
     if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs}.")
+        raise InputError(f"epochs must be at least 1, got {epochs}.")
     timer = EpochTimer()
     extra: list[keras.callbacks.Callback] = [timer, EpochPrinter(name, print_every)]
     backup = checkpoint_dir(name)

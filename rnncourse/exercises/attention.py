@@ -7,7 +7,8 @@ from collections.abc import Callable
 import numpy as np
 
 from rnncourse.exercises.checking import CheckResult, Mistake, run_check
-from rnncourse.numpy_attention import dot_product_attention, softmax
+from rnncourse.scratch.activations import softmax
+from rnncourse.scratch.attention import dot_product_attention
 
 
 def _attention_cases(seed: int) -> list[tuple]:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from rnncourse.exercises.checking import FAILED, CheckResult, Mistake, outputs_match, run_check
-from rnncourse.numpy_rnn import rnn_cell_forward
+from rnncourse.scratch.rnn_cell import RNNParams, rnn_cell_backward, rnn_cell_forward
 
 _CELL_GRADIENT_NAMES = ("dx_t", "dh_prev", "dW_xh", "dW_hh", "db_h")
 
@@ -17,11 +17,10 @@ def _cell_backward_cases(seed: int) -> list[tuple]:
     rng = np.random.default_rng(seed)
     cases = []
     for batch, inputs, hidden in ((3, 4, 5), (1, 2, 3), (4, 3, 3)):
-        _, cache = rnn_cell_forward(rng.normal(size=(batch, inputs)),
-                                    rng.normal(size=(batch, hidden)),
-                                    rng.normal(size=(inputs, hidden)) * 0.5,
-                                    rng.normal(size=(hidden, hidden)) * 0.5,
-                                    rng.normal(size=hidden) * 0.5)
+        x_t, h_prev = rng.normal(size=(batch, inputs)), rng.normal(size=(batch, hidden))
+        params = RNNParams(rng.normal(size=(inputs, hidden)) * 0.5,
+                           rng.normal(size=(hidden, hidden)) * 0.5, rng.normal(size=hidden) * 0.5)
+        cache = rnn_cell_forward(params, x_t, states=(h_prev,)).cache
         cases.append((rng.normal(size=(batch, hidden)), cache))
     return cases
 
@@ -83,8 +82,6 @@ def check_rnn_cell_backward(learner: Callable, show: bool = True) -> CheckResult
     ``cache`` is ``(x_t, h_prev, h_t, W_xh, W_hh)`` from ``rnn_cell_forward``. A wrong
     answer is diagnosed gradient by gradient, so the feedback names the one that is off.
     """
-    from rnncourse.bptt import rnn_cell_backward
-
     def no_tanh_derivative(dh_t, cache):
         x_t, h_prev, _, W_xh, W_hh = cache
         return (dh_t @ W_xh.T, dh_t @ W_hh.T, x_t.T @ dh_t, h_prev.T @ dh_t,

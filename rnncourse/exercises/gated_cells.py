@@ -26,7 +26,8 @@ from rnncourse.exercises.checking import (
     outputs_match,
     run_check,
 )
-from rnncourse.numpy_gated import LSTM_GATES, LSTMParams, lstm_cell_forward, sigmoid
+from rnncourse.scratch.activations import sigmoid
+from rnncourse.scratch.lstm import LSTM_GATES, LSTMParams, lstm_cell_forward
 
 __all__ = ["check_lstm_cell", "reference_lstm_cell", "lstm_cell_variant"]
 
@@ -46,10 +47,10 @@ _INPUT_GATE_TANH = ("The input gate is wrong: it must be a sigmoid (0 = ignore, 
 def reference_lstm_cell(x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,
                         kernel: np.ndarray, recurrent_kernel: np.ndarray,
                         bias: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The correct answer: :func:`rnncourse.numpy_gated.lstm_cell_forward`'s ``(h_t, c_t)``."""
-    h_t, c_t, _ = lstm_cell_forward(x_t, h_prev, c_prev,
-                                    LSTMParams(kernel, recurrent_kernel, bias))
-    return h_t, c_t
+    """The correct answer: the states of :func:`rnncourse.scratch.lstm.lstm_cell_forward`."""
+    step = lstm_cell_forward(LSTMParams(kernel, recurrent_kernel, bias), x_t,
+                             states=(h_prev, c_prev))
+    return step.states.h, step.states.c
 
 
 def lstm_cell_variant(x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from rnncourse.exercises.checking import CheckResult, Mistake, run_check
-from rnncourse.numpy_rnn import rnn_cell_forward
+from rnncourse.scratch.rnn_cell import RNNParams, rnn_cell_forward
 
 
 def _cell_cases(seed: int) -> list[tuple]:
@@ -24,7 +24,7 @@ def check_rnn_cell(learner: Callable, show: bool = True) -> CheckResult:
     """Check ``learner(x_t, h_prev, W_xh, W_hh, b_h) -> h_t`` (batch-first, Keras layout)."""
 
     def reference(x_t, h_prev, W_xh, W_hh, b_h):
-        return rnn_cell_forward(x_t, h_prev, W_xh, W_hh, b_h)[0]
+        return rnn_cell_forward(RNNParams(W_xh, W_hh, b_h), x_t, states=(h_prev,)).output
 
     def sigmoid(z):
         return 1 / (1 + np.exp(-z))

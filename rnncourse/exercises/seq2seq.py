@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from rnncourse.exercises.checking import CheckResult, Mistake, run_check
-from rnncourse.seq2seq import teacher_forcing_inputs
+from rnncourse.models.seq2seq import teacher_forcing_inputs
 
 
 def _target_cases(seed: int) -> list[tuple]:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from rnncourse.data.sequences import StandardScaler, make_windows
 from rnncourse.exercises.checking import CheckResult, Mistake, run_check
-from rnncourse.sequences import StandardScaler, make_windows
 
 
 def _series_cases(seed: int) -> list[tuple]:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from rnncourse.data.text import PAD_ID, UNKNOWN_ID, pad_and_mask, standardize
 from rnncourse.exercises.checking import CheckResult, Mistake, run_check
-from rnncourse.text_models import PAD_ID, UNKNOWN_ID, pad_and_mask, standardize
 
 # A small vocabulary in TextVectorization's layout: "" is padding, "[UNK]" unknown words.
 EXERCISE_VOCABULARY = ("", "[UNK]", "the", "phone", "is", "good", "not", "bad", "no", "i",

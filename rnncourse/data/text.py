@@ -1,0 +1,174 @@
+"""The text pipeline in NumPy: tokens, vocabularies, padded id rows, characters one-hot.
+
+Word level (lesson 05), in the layout of Keras's ``TextVectorization``: id 0 is the
+padding token ``""``, id 1 is ``"[UNK]"`` for words the vocabulary lacks, then the
+words from most to least frequent (:func:`vocabulary_from_texts`, :func:`encode_texts`,
+:func:`pad_and_mask`). Character level (lessons 03, 04 and the text-generation lab):
+:func:`character_vocabulary`, :func:`next_character_batches`, :func:`char_windows` and
+:func:`one_hot_text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from rnncourse.errors import InputError
+from rnncourse.validation import as_int
+
+__all__ = [
+    "PAD_ID",
+    "PAD_TOKEN",
+    "UNKNOWN_ID",
+    "UNKNOWN_TOKEN",
+    "char_windows",
+    "character_vocabulary",
+    "encode_texts",
+    "next_character_batches",
+    "one_hot_text",
+    "pad_and_mask",
+    "standardize",
+    "vocabulary_from_texts",
+]
+
+PAD_ID, UNKNOWN_ID = 0, 1
+PAD_TOKEN, UNKNOWN_TOKEN = "", "[UNK]"
+
+
+def standardize(text: str) -> list[str]:
+    """Lower-case ``text``, drop punctuation and split on whitespace.
+
+    This is what ``TextVectorization``'s default ``"lower_and_strip_punctuation"`` and
+    ``"whitespace"`` split do for plain ASCII sentences.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"Expected a sentence (str), got {type(text).__name__}.")
+    cleaned = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in text.lower())
+    return cleaned.split()
+
+
+def pad_and_mask(sequences: Sequence[Sequence[int]], length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pad (or cut) integer sequences to ``length`` at the end, and say which ids are real.
+
+    Args:
+        sequences: One list of token ids per sentence (ids >= 1; 0 is reserved for padding).
+        length: The number of time steps every row gets. Longer sequences keep their
+            first ``length`` ids; shorter ones get 0s appended.
+
+    Returns:
+        ``(ids, mask)``: ``ids`` is int64 ``(sentences, length)``, ``mask`` is boolean of the
+        same shape, True where ``ids`` holds a word (this is what ``Embedding(mask_zero=True)``
+        computes and passes to the recurrent layer).
+    """
+    length = as_int("length", length, minimum=1)
+    ids = np.zeros((len(sequences), int(length)), dtype=np.int64)
+    for row, sequence in enumerate(sequences):
+        kept = np.asarray(sequence, dtype=np.int64)[:length]
+        if kept.size and kept.min() < 1:
+            raise InputError(f"Sentence {row} contains id {kept.min()}; word ids start at "
+                             "1 because 0 means padding.")
+        ids[row, : kept.size] = kept
+    return ids, ids != PAD_ID
+
+
+def vocabulary_from_texts(texts: Iterable[str], max_tokens: int | None = None) -> list[str]:
+    """The vocabulary ``TextVectorization.adapt`` builds: pad, unknown, then by frequency.
+
+    Ties in frequency are broken alphabetically here; ``TextVectorization`` breaks them in
+    its own way, so compare the two as sets, or pass one vocabulary to both.
+    """
+    counts: dict[str, int] = {}
+    for text in texts:
+        for token in standardize(text):
+            counts[token] = counts.get(token, 0) + 1
+    words = sorted(counts, key=lambda token: (-counts[token], token))
+    vocabulary = [PAD_TOKEN, UNKNOWN_TOKEN, *words]
+    return vocabulary if max_tokens is None else vocabulary[:max_tokens]
+
+
+def encode_texts(texts: Sequence[str], vocabulary: Sequence[str],
+                 length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sentences to padded id rows and their mask, in NumPy, as ``TextVectorization`` does.
+
+    Args:
+        texts: The sentences.
+        vocabulary: Token list with ``""`` at 0 and ``"[UNK]"`` at 1 (see
+            :func:`vocabulary_from_texts` or ``vectorizer.get_vocabulary()``).
+        length: Time steps per row (``output_sequence_length``).
+    """
+    if len(vocabulary) < 2 or vocabulary[PAD_ID] != PAD_TOKEN or \
+            vocabulary[UNKNOWN_ID] != UNKNOWN_TOKEN:
+        raise InputError("The vocabulary must start with the padding token '' and the "
+                         "unknown token '[UNK]' (TextVectorization's layout).")
+    index = {token: position for position, token in enumerate(vocabulary)}
+    sequences = [[index.get(token, UNKNOWN_ID) for token in standardize(text)] for text in texts]
+    return pad_and_mask(sequences, length)
+
+
+def character_vocabulary(text: str) -> tuple[list[str], dict[str, int]]:
+    """Sorted distinct characters of ``text`` and the map from character to id."""
+    if not text:
+        raise InputError("The text is empty: a vocabulary needs at least one character.")
+    characters = sorted(set(text))
+    return characters, {character: index for index, character in enumerate(characters)}
+
+
+def next_character_batches(text: str, steps: int,
+                           char_to_id: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Cut ``text`` into non-overlapping windows for next-character prediction.
+
+    Returns:
+        ``(inputs, targets)``: one-hot inputs ``(windows, steps, vocabulary)`` and integer
+        targets ``(windows, steps)``, where ``targets[i, t]`` is the character after
+        ``inputs[i, t]``.
+    """
+    if steps < 1:
+        raise InputError(f"steps must be at least 1; got {steps}.")
+    ids = np.array([char_to_id[character] for character in text])
+    windows = (len(ids) - 1) // steps
+    if windows == 0:
+        raise InputError(f"The text has {len(ids)} characters, too few for one window of "
+                         f"{steps} steps plus its target.")
+    inputs = ids[: windows * steps].reshape(windows, steps)
+    targets = ids[1: windows * steps + 1].reshape(windows, steps)
+    return np.eye(len(char_to_id))[inputs], targets
+
+
+def one_hot_text(text: str, char_to_id: dict[str, int]) -> np.ndarray:
+    """``text`` as a float32 one-hot batch of one, ``(1, len(text), vocabulary)``."""
+    unknown = sorted({character for character in text if character not in char_to_id})
+    if unknown:
+        raise InputError(f"The characters {unknown} are not in the vocabulary; use text "
+                         "made of the training text's characters.")
+    if not text:
+        raise InputError("The text is empty.")
+    ids = [char_to_id[character] for character in text]
+    return np.eye(len(char_to_id), dtype="float32")[ids][None]
+
+
+def char_windows(text: str, steps: int, char_to_id: dict[str, int],
+                 stride: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Overlapping windows for next-character prediction.
+
+    Args:
+        text: The training text.
+        steps: Characters per window.
+        char_to_id: Character -> id (see :func:`character_vocabulary`).
+        stride: Characters between the starts of two windows.
+
+    Returns:
+        ``(inputs, targets)``: float32 one-hot ``(windows, steps, vocabulary)`` and int
+        ``(windows, steps)``, where ``targets[k, t]`` is the character after
+        ``inputs[k, t]``.
+    """
+    if steps < 1 or stride < 1:
+        raise InputError(f"steps and stride must be at least 1; got {steps}, {stride}.")
+    if len(text) < steps + 1:
+        raise InputError(f"The text has {len(text)} characters; a window of {steps} steps "
+                         "needs at least steps + 1.")
+    ids = np.array([char_to_id[character] for character in text])
+    starts = np.arange(0, len(ids) - steps, stride)
+    positions = starts[:, None] + np.arange(steps)[None, :]
+    inputs = np.eye(len(char_to_id), dtype="float32")[ids[positions]]
+    return inputs, ids[positions + 1]

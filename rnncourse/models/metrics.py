@@ -1,0 +1,125 @@
+"""Scores of a model's outputs: exact match, accuracy by input length, per-token accuracy.
+
+All NumPy; they take predictions as strings or id arrays, so every model can use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rnncourse.errors import InputError
+
+__all__ = ["AccuracyByLength", "accuracy_by_length", "exact_match_accuracy", "token_accuracy"]
+
+
+def _as_strings(name: str, values: Sequence | np.ndarray) -> list:
+    if isinstance(values, str):
+        raise InputError(f"{name} must be a list of outputs, not one string; wrap it: "
+                         f"[{values!r}].")
+    array_like = isinstance(values, np.ndarray)
+    return [tuple(row.tolist()) if array_like else row for row in values]
+
+
+def exact_match_accuracy(predicted: Sequence | np.ndarray,
+                         expected: Sequence | np.ndarray) -> float:
+    """Fraction of outputs that are entirely right (every character), in ``[0, 1]``.
+
+    Accepts lists of strings or ``(n, steps)`` id arrays. One wrong character makes the
+    whole date wrong, unlike the per-character accuracy Keras reports while training.
+    """
+    predicted, expected = _as_strings("predicted", predicted), _as_strings("expected",
+                                                                            expected)
+    if len(predicted) != len(expected):
+        raise InputError(f"{len(predicted)} predictions for {len(expected)} expected "
+                         "outputs; give one prediction per example.")
+    if not expected:
+        raise InputError("No outputs to score; give at least one example.")
+    return float(np.mean([p == e for p, e in zip(predicted, expected, strict=True)]))
+
+
+@dataclass
+class AccuracyByLength:
+    """Exact-match accuracy of the examples whose input length falls in each bin.
+
+    Attributes:
+        edges: Bin edges; bin ``i`` holds lengths ``edges[i] <= length < edges[i + 1]``.
+        counts: Examples per bin.
+        accuracies: Exact-match accuracy per bin (``nan`` for an empty bin).
+    """
+
+    edges: np.ndarray
+    counts: np.ndarray
+    accuracies: np.ndarray
+
+    @property
+    def labels(self) -> list[str]:
+        """Bin names such as ``"6-9"`` (inclusive lengths)."""
+        return [f"{low}-{high - 1}" for low, high in zip(self.edges[:-1], self.edges[1:],
+                                                         strict=True)]
+
+    @property
+    def centres(self) -> np.ndarray:
+        """The middle length of each bin, for plotting."""
+        return (self.edges[:-1] + self.edges[1:] - 1) / 2
+
+    def as_dict(self) -> dict[float, float]:
+        """``{bin centre: accuracy}`` of the non-empty bins (for line plots)."""
+        return {float(c): float(a) for c, a, n in zip(self.centres, self.accuracies,
+                                                      self.counts, strict=True) if n}
+
+
+def accuracy_by_length(texts: Sequence[str], predicted: Sequence | np.ndarray,
+                       expected: Sequence | np.ndarray,
+                       bins: Sequence[int]) -> AccuracyByLength:
+    """Exact-match accuracy grouped by the length of the input text.
+
+    Args:
+        texts: The input texts (their lengths are binned).
+        predicted, expected: Outputs as for :func:`exact_match_accuracy`.
+        bins: Increasing bin edges; lengths outside ``[bins[0], bins[-1])`` raise.
+    """
+    edges = np.asarray(bins, dtype=int)
+    if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0):
+        raise InputError(f"bins must be at least two increasing edges; got {list(bins)}.")
+    predicted, expected = _as_strings("predicted", predicted), _as_strings("expected",
+                                                                            expected)
+    if not len(texts) == len(predicted) == len(expected):
+        raise InputError(f"Got {len(texts)} texts, {len(predicted)} predictions and "
+                         f"{len(expected)} expected outputs; give one of each per example.")
+    lengths = np.array([len(text) for text in texts])
+    if lengths.size and (lengths.min() < edges[0] or lengths.max() >= edges[-1]):
+        raise InputError(f"Input lengths run from {lengths.min()} to {lengths.max()}, "
+                         f"outside the bins [{edges[0]}, {edges[-1]}); widen the bins.")
+    correct = np.array([p == e for p, e in zip(predicted, expected, strict=True)], dtype=float)
+    which = np.searchsorted(edges, lengths, side="right") - 1
+    counts = np.bincount(which, minlength=len(edges) - 1)
+    hits = np.bincount(which, weights=correct, minlength=len(edges) - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        accuracies = np.where(counts > 0, hits / np.maximum(counts, 1), np.nan)
+    return AccuracyByLength(edges=edges, counts=counts, accuracies=accuracies)
+
+
+def token_accuracy(probabilities: np.ndarray, tags: np.ndarray,
+                   where: np.ndarray | None = None) -> float:
+    """Share of tokens whose most probable tag is right, optionally only ``where`` is True.
+
+    Args:
+        probabilities: Model outputs ``(examples, time, classes)``.
+        tags: True tags ``(examples, time)``.
+        where: Optional boolean mask ``(examples, time)`` of the tokens to score.
+    """
+    probabilities, tags = np.asarray(probabilities), np.asarray(tags)
+    if probabilities.shape[:-1] != tags.shape:
+        raise InputError(f"probabilities {probabilities.shape} must be tags {tags.shape} "
+                         "plus a class axis; predict on the same examples you score.")
+    correct = probabilities.argmax(axis=-1) == tags
+    if where is not None:
+        where = np.asarray(where, dtype=bool)
+        if where.shape != tags.shape or not where.any():
+            raise InputError("where must be a boolean mask shaped like tags with at least "
+                             "one True entry.")
+        correct = correct[where]
+    return float(correct.mean())
