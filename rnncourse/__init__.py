@@ -17,7 +17,9 @@ At the top level: :mod:`rnncourse.config` (run mode, per-notebook sizes, seeding
 (the argument checks every layer shares).
 """
 
-from rnncourse.config import get_mode, seed_everything, start_notebook
+from rnncourse.config import get_mode, quiet_tensorflow, seed_everything, start_notebook
+
+quiet_tensorflow()  # before anything imports TensorFlow
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "get_mode", "seed_everything", "start_notebook"]

@@ -17,7 +17,10 @@ from __future__ import annotations
 import os
 import platform
 import random
+import re
+import threading
 import tomllib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +58,81 @@ def _load_notebook_settings(path: Path = SETTINGS_PATH) -> dict[str, dict[str, d
 
 NOTEBOOK_SETTINGS: dict[str, dict[str, dict[str, Any]]] = _load_notebook_settings()
 """``{notebook: {"fast": sizes, "full": sizes}}``, read from ``notebook_settings.toml``."""
+
+
+# --------------------------------------------------------------------------- quiet TensorFlow
+
+# TensorFlow's C++ core writes log lines straight to file descriptor 2 ("I0000 00:00:... port.cc
+# oneDNN custom operations are on", "E0000 ... failed call to cuInit", NodeDef notices). In a
+# notebook they become red stderr boxes, and nbgrader gives a graded cell that writes to stderr
+# no points. They carry nothing a learner can act on, so the course drops them.
+_NATIVE_LOG_LINE = re.compile(
+    rb"^(?:[IWEF]\d{4} \d\d:\d\d:[\d.]+\s+\d+ \S+:\d+\]|WARNING: All log messages before "
+    rb"absl::InitializeLog|To enable the following instructions:)")
+_quiet = threading.Lock()
+_filter_installed = False
+
+
+def _in_ipython_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _filter_native_stderr() -> None:
+    """Route file descriptor 2 through a thread that drops TensorFlow's C++ log lines.
+
+    Used only inside a Jupyter kernel, where Python's own ``sys.stderr`` does not write to
+    file descriptor 2, so nothing but native code passes through the filter.
+    """
+    global _filter_installed
+    with _quiet:
+        if _filter_installed:
+            return
+        read_end, write_end = os.pipe()
+        forward_to = os.dup(2)
+        os.dup2(write_end, 2)
+        os.close(write_end)
+        _filter_installed = True
+
+    def pump() -> None:
+        pending = b""
+        while True:
+            chunk = os.read(read_end, 65536)
+            if not chunk:
+                break
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            kept = [line + b"\n" for line in lines if not _NATIVE_LOG_LINE.match(line)]
+            if pending and not _NATIVE_LOG_LINE.match(pending) and len(pending) > 40:
+                kept.append(pending)  # a partial line that is not a log line: pass it on now
+                pending = b""
+            if kept:
+                os.write(forward_to, b"".join(kept))
+
+    threading.Thread(target=pump, name="rnncourse-stderr-filter", daemon=True).start()
+
+
+def quiet_tensorflow() -> None:
+    """Silence TensorFlow's start-up and C++ log chatter before TensorFlow is imported.
+
+    Sets ``TF_CPP_MIN_LOG_LEVEL=3`` (unless the user chose a level), drops the native log
+    lines TensorFlow prints regardless of it (inside a notebook kernel), and hides the
+    Python-side retracing notices and deprecation warnings that are not the learner's to
+    fix. ``import rnncourse`` calls it, so every notebook's first cell does.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if _in_ipython_kernel():
+        _filter_native_stderr()
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message=r".*input_shape.*input_dim.*", category=UserWarning)
+    import logging
+
+    for name in ("tensorflow", "absl", "h5py"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def get_mode() -> str:
@@ -173,6 +251,7 @@ def environment_report() -> dict[str, str]:
         import keras
         import tensorflow as tf
 
+        tf.get_logger().setLevel("ERROR")  # retracing notices are not the learner's to fix
         report["tensorflow"] = tf.__version__
         report["keras"] = keras.__version__
         gpus = tf.config.list_physical_devices("GPU")
