@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from rnncourse.errors import ConfigError, UnknownSettingError
+from rnncourse.validation import as_seed
 
 MODES = ("fast", "full")
 DEFAULT_MODE = "full"
@@ -160,12 +161,17 @@ def get_seed(default: int = DEFAULT_SEED) -> int:
     if not raw:
         return default
     try:
-        return int(raw)
+        seed = int(raw)
     except ValueError:
         raise ConfigError(
-            f"{SEED_ENV}={raw!r} is not an integer. Set it to a whole number, e.g. "
+            f"{SEED_ENV}={raw!r} is not a whole number. Set it to one, e.g. "
             f"`export {SEED_ENV}=7`, or unset it to use {default}."
         ) from None
+    if not 0 <= seed < 2**32:
+        raise ConfigError(f"{SEED_ENV}={raw!r} is out of range: NumPy and TensorFlow take seeds "
+                          f"from 0 to 2**32 - 1. Use e.g. `export {SEED_ENV}=7`, or unset it "
+                          f"to use {default}.")
+    return seed
 
 
 def seed_everything(seed: int | None = None, deterministic: bool = True) -> int:
@@ -176,7 +182,9 @@ def seed_everything(seed: int | None = None, deterministic: bool = True) -> int:
         deterministic: Also ask TensorFlow for deterministic kernels, so that two runs
             with the same seed give the same numbers (slightly slower on GPU).
     """
-    seed = get_seed() if seed is None else int(seed)
+    seed = get_seed() if seed is None else as_seed("seed", seed)
+    if seed >= 2**32:
+        raise ConfigError(f"seed must be below 2**32 (NumPy's limit); got {seed}.")
     random.seed(seed)
     np.random.seed(seed)
     os.environ["PYTHONHASHSEED"] = str(seed)
@@ -234,6 +242,8 @@ class RunSettings(Mapping):
 def notebook_settings(notebook: str, mode: str | None = None) -> dict[str, Any]:
     """Return a copy of the sizes for ``notebook`` (e.g. ``"01"``) in ``mode``."""
     mode = get_mode() if mode is None else mode
+    if not isinstance(notebook, str):
+        raise ConfigError(f"The notebook id is a string such as '03'; got {notebook!r}.")
     if mode not in MODES:
         raise ConfigError(f"Unknown mode {mode!r}; use one of {MODES}.")
     if notebook not in NOTEBOOK_SETTINGS:

@@ -16,7 +16,7 @@ only restored into a model of the same architecture.
 
 from __future__ import annotations
 
-import shutil
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,8 +25,9 @@ from typing import Any
 
 import keras
 
-from rnncourse.data.registry import data_dir
-from rnncourse.errors import InputError
+from rnncourse.data.registry import data_dir, writable_data_dir
+from rnncourse.errors import ArgumentTypeError, InputError, TrainingError
+from rnncourse.validation import as_int
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -82,12 +83,51 @@ class FitResult:
         return float(sum(times) / len(times)) if times else float("nan")
 
 
+# The files Keras's BackupAndRestore writes into its folder; it deletes the whole folder
+# when training ends, so fit() only hands it a folder holding nothing else.
+_BACKUP_FILES = frozenset({"latest.weights.h5", "training_metadata.json",
+                           "latest.weights.h5.bkp", "training_metadata.json.bkp"})
+
+
+def run_folder_name(name: Any) -> str:
+    """The folder name of a run: letters, digits, ``-`` and ``_`` only (others become ``_``).
+
+    Dots and slashes never survive, so no run name can point outside the checkpoints folder
+    (``".."`` or ``"../x"`` would otherwise reach the data folder itself).
+    """
+    if not isinstance(name, str):
+        raise ArgumentTypeError(f"name must be a string naming the run, e.g. "
+                                f"'nb04-lstm-seed42'; got {type(name).__name__}.")
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", name.strip()).strip("_")
+    if not any(character.isalnum() for character in safe):
+        raise InputError(f"name={name!r} has no letters or digits; name the run after what it "
+                         "trains, e.g. 'nb04-lstm-seed42'.")
+    return safe
+
+
 def checkpoint_dir(name: str) -> Path:
     """The folder where :func:`fit` keeps the backup for the run called ``name``."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-    if not safe:
-        raise InputError("A training run needs a non-empty name, e.g. 'nb04-lstm-seed42'.")
-    return data_dir() / "checkpoints" / safe
+    return data_dir() / "checkpoints" / run_folder_name(name)
+
+
+def _backup_folder(name: str) -> Path:
+    """The run's backup folder, checked: inside the checkpoints folder, holding only backups."""
+    checkpoints = writable_data_dir("checkpoints")
+    backup = checkpoints / run_folder_name(name)
+    if backup.resolve().parent != checkpoints.resolve():
+        raise TrainingError(f"The backup folder of run {name!r} would be {backup.resolve()}, "
+                            f"outside {checkpoints}; choose a plain run name.")
+    if backup.exists():
+        if not backup.is_dir():
+            raise TrainingError(f"{backup} is a file, not a backup folder; it was left alone. "
+                                f"Rename the run (name=...) or move the file away.")
+        strangers = sorted(p.name for p in backup.iterdir() if p.name not in _BACKUP_FILES)
+        if strangers:
+            raise TrainingError(
+                f"{backup} holds files that are not a training backup ({', '.join(strangers)}); "
+                "Keras deletes its backup folder after training, so fit() will not use it. "
+                "Rename the run (name=...) or move those files away.")
+    return backup
 
 
 def fit(
@@ -117,11 +157,19 @@ def fit(
     Returns:
         A :class:`FitResult` with the history and the seconds per epoch.
     """
-    if epochs < 1:
-        raise InputError(f"epochs must be at least 1, got {epochs}.")
+    epochs = as_int("epochs", epochs, minimum=1)
+    print_every = as_int("print_every", print_every, minimum=1)
+    if not isinstance(model, keras.Model):
+        raise ArgumentTypeError(f"fit trains a Keras model; got {type(model).__name__}.")
+    if not getattr(model, "compiled", False) and getattr(model, "optimizer", None) is None:
+        raise InputError(f"{model.name} is not compiled: call model.compile(optimizer, loss) "
+                         "before fit.")
+    if isinstance(callbacks, keras.callbacks.Callback):
+        callbacks = [callbacks]
     timer = EpochTimer()
     extra: list[keras.callbacks.Callback] = [timer, EpochPrinter(name, print_every)]
-    backup = checkpoint_dir(name)
+    # Checked before any training, so a bad data folder or run name fails at once.
+    backup = _backup_folder(name) if resume else checkpoint_dir(name)
     resumed = False
     if resume:
         resumed = backup.exists() and any(backup.iterdir())
@@ -129,8 +177,16 @@ def fit(
             print(f"{name}: resuming an interrupted run from {backup}")
         extra.append(keras.callbacks.BackupAndRestore(str(backup), delete_checkpoint=True))
     fit_kwargs.setdefault("verbose", 0)
-    history = model.fit(x, y, epochs=epochs, callbacks=[*callbacks, *extra], **fit_kwargs)
-    if resume and backup.exists():  # Keras removes it on success; tidy an empty folder
-        shutil.rmtree(backup, ignore_errors=True)
+    try:
+        history = model.fit(x, y, epochs=epochs, callbacks=[*callbacks, *extra], **fit_kwargs)
+    except (ValueError, TypeError) as error:
+        if resumed and not timer.seconds:  # failed while restoring, before any epoch
+            raise TrainingError(
+                f"{name}: the backup in {backup} does not fit this model (it was saved by a "
+                f"model of another architecture or size: {str(error).splitlines()[0][:160]}). "
+                "Rename the run (name=...) to start afresh, or delete that folder.") from None
+        raise
+    if resume and backup.exists() and not any(backup.iterdir()):
+        backup.rmdir()  # Keras removes it on success; tidy an empty folder
     return FitResult(history=dict(history.history), seconds_per_epoch=timer.seconds,
                      resumed=resumed)

@@ -10,23 +10,36 @@ value converted to the type the caller computes with.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from rnncourse.errors import InputError, ShapeError
+from rnncourse.errors import ArgumentTypeError, InputError, ShapeError
 
 __all__ = [
+    "MAX_COUNT",
+    "MAX_LENGTH",
+    "as_flag",
+    "as_float",
     "as_float_array",
+    "as_text",
+    "require_callable",
     "as_int",
     "as_seed",
+    "generator_from",
     "check_mask",
     "one_of",
     "positive_float",
     "require_rank",
     "require_shape",
 ]
+
+
+MAX_COUNT = 10_000_000
+"""The most examples, clips or tokens a generator or encoder is asked to hold at once."""
+MAX_LENGTH = 1_000_000
+"""The longest sequence (time steps, characters) a function is asked to build or run."""
 
 
 def _describe(value: Any) -> str:
@@ -62,7 +75,8 @@ def as_int(name: str, value: Any, *, minimum: int | None = None,
             minimum, f"at least {minimum}")
         raise InputError(f"{name} must be {wanted}; got {value}.")
     if maximum is not None and value > maximum:
-        raise InputError(f"{name} must be at most {maximum}; got {value}.")
+        raise InputError(f"{name} must be at most {maximum:,}; got {value:,}, which would not "
+                         "fit in memory or would run for hours. Use a smaller value.")
     return value
 
 
@@ -76,6 +90,47 @@ def as_seed(name: str, value: Any) -> int:
         raise InputError(f"{name} must be zero or a positive whole number (NumPy's random "
                          f"generators take no negative seeds); got {seed}.")
     return seed
+
+
+def generator_from(seed: Any, name: str = "seed") -> np.random.Generator:
+    """A NumPy ``Generator``: ``seed`` itself if it is one, else ``default_rng(seed)``.
+
+    A generator passed in is used (and advanced) as is; a seed is checked first, so a
+    negative or fractional seed gets a message instead of NumPy's.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(as_seed(name, seed))
+
+
+def as_flag(name: str, value: Any) -> bool:
+    """Return ``value`` if it is ``True`` or ``False`` (NumPy booleans included)."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise InputError(f"{name} must be True or False; got {_describe(value)}.")
+
+
+def as_float(name: str, value: Any) -> float:
+    """Return ``value`` as a finite ``float`` (any sign), refusing booleans and text."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+            not np.isfinite(float(value)):
+        raise InputError(f"{name} must be a finite number; got {_describe(value)}.")
+    return float(value)
+
+
+def as_text(name: str, value: Any) -> str:
+    """Return ``value`` if it is a string; otherwise say what it is."""
+    if not isinstance(value, str):
+        raise ArgumentTypeError(f"{name} must be a string; got {_describe(value)}.")
+    return value
+
+
+def require_callable(name: str, value: Any) -> Callable[..., Any]:
+    """Return ``value`` if it can be called (a function, a model's method, ...)."""
+    if not callable(value):
+        raise ArgumentTypeError(f"{name} must be a function you pass by name (no brackets); "
+                                f"got {_describe(value)}.")
+    return value
 
 
 def positive_float(name: str, value: Any, *, allow_zero: bool = False) -> float:
@@ -92,10 +147,9 @@ def positive_float(name: str, value: Any, *, allow_zero: bool = False) -> float:
 def one_of(name: str, value: Any, options: Iterable[Any]) -> Any:
     """Return ``value`` if it is one of ``options``; otherwise say which ones exist."""
     options = tuple(options)
-    try:
-        known = value in options
-    except TypeError:  # an unhashable value cannot be an option
-        known = False
+    known = isinstance(value, Hashable) and not isinstance(value, np.ndarray) and any(
+        value == option and (isinstance(value, type(option)) or isinstance(option, type(value)))
+        for option in options)
     if not known:
         raise InputError(f"{name} must be one of {', '.join(map(repr, options))}; "
                          f"got {value!r}.")

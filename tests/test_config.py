@@ -29,7 +29,7 @@ def test_seed_override_and_bad_seed(monkeypatch):
     monkeypatch.setenv(config.SEED_ENV, "7")
     assert config.get_seed() == 7
     monkeypatch.setenv(config.SEED_ENV, "seven")
-    with pytest.raises(config.ConfigError, match="not an integer"):
+    with pytest.raises(config.ConfigError, match="not a whole number"):
         config.get_seed()
 
 

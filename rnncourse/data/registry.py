@@ -32,11 +32,13 @@ import pandas as pd
 
 from rnncourse.errors import (
     ChecksumError,
+    ConfigError,
     DatasetError,
     DatasetNotAvailableError,
     DownloadError,
     UnknownDatasetError,
 )
+from rnncourse.validation import positive_float
 
 __all__ = [
     "DATA_DIR_ENV",
@@ -60,6 +62,7 @@ __all__ = [
     "register_dataset",
     "sha256_of",
     "verify_file",
+    "writable_data_dir",
 ]
 
 DATA_DIR_ENV = "RNNCOURSE_DATA_DIR"
@@ -189,9 +192,42 @@ def dataset_info(name: str) -> DatasetInfo:
 
 
 def data_dir() -> Path:
-    """The cache folder: ``RNNCOURSE_DATA_DIR`` if set, else ``~/.cache/rnncourse``."""
+    """The cache folder: ``RNNCOURSE_DATA_DIR`` if set, else ``~/.cache/rnncourse``.
+
+    Only says where the folder is; :func:`writable_data_dir` checks that it can be used.
+    """
     configured = os.environ.get(DATA_DIR_ENV, "").strip()
     return Path(configured).expanduser() if configured else Path.home() / ".cache" / "rnncourse"
+
+
+def writable_data_dir(*parts: str) -> Path:
+    """The cache folder (or a folder inside it), created if needed and checked writable.
+
+    Call it before work that will write there (a download, a training backup, saved
+    results), so a bad setting fails at once with a message, not after an epoch of training.
+
+    Raises:
+        ConfigError: the folder is a file, cannot be created, or cannot be written to.
+    """
+    base = data_dir()
+    configured = os.environ.get(DATA_DIR_ENV, "").strip()
+    origin = f"{DATA_DIR_ENV}={configured!r}" if configured else f"the default data folder {base}"
+    fix = (f"Set {DATA_DIR_ENV} to a folder you can write to (e.g. `export {DATA_DIR_ENV}="
+           "~/rnncourse-data`), or unset it to use ~/.cache/rnncourse.")
+    folder = base.joinpath(*parts)
+    for ancestor in [base, *(base.joinpath(*parts[:i + 1]) for i in range(len(parts)))]:
+        if ancestor.exists() and not ancestor.is_dir():
+            raise ConfigError(f"{ancestor} is a file, not a folder, so {origin} cannot hold the "
+                              f"course's data. {fix}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"Cannot create {folder} ({error.strerror or error}) for {origin}. "
+                          f"{fix}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"{folder} is read-only, so {origin} cannot hold the course's data. "
+                          f"{fix}")
+    return folder
 
 
 def sha256_of(path: Path) -> str:
@@ -258,7 +294,11 @@ def download(name: str, timeout: float = DOWNLOAD_TIMEOUT_S, url: str | None = N
         print(f"{info.name}: verified copy already in {target}; nothing downloaded.")
         return target
 
-    target.parent.mkdir(parents=True, exist_ok=True)
+    writable_data_dir()
+    timeout = positive_float("timeout", timeout)
+    by_hand = (f"copy the file by hand to {target} (it is verified by SHA-256 {info.sha256}), "
+               f"or use the offline data: rnncourse.data.load({info.name!r}) without "
+               "download=True")
     handle, temp_name = tempfile.mkstemp(prefix=f".{info.filename}.", suffix=".part",
                                          dir=target.parent)
     temp_path = Path(temp_name)
@@ -268,15 +308,27 @@ def download(name: str, timeout: float = DOWNLOAD_TIMEOUT_S, url: str | None = N
                 with urllib.request.urlopen(source, timeout=timeout) as response:
                     for chunk in iter(lambda: response.read(_CHUNK), b""):
                         out.write(chunk)
-            except (urllib.error.URLError, TimeoutError, OSError) as error:
-                reason = getattr(error, "reason", error)
+            except urllib.error.HTTPError as error:
                 raise DownloadError(
-                    f"Could not download {info.name} from {source}: {reason}. You may be "
-                    f"offline. Either try again with a connection, copy the file by hand to "
-                    f"{target} (it is verified by SHA-256 {info.sha256}), or use the "
-                    "offline data: rnncourse.data.load(name) without download=True."
-                ) from None
-        verify_file(temp_path, info.sha256, what=f"download of {info.name}")
+                    f"Could not download {info.name}: the server at {source} answered "
+                    f"{error.code} {error.reason}, so the address is wrong or the file has "
+                    f"moved (your connection works). Pass url= a mirror to download(), or "
+                    f"{by_hand}. Nothing was saved.") from None
+            except (TimeoutError, urllib.error.URLError, OSError) as error:
+                reason = getattr(error, "reason", error)
+                what = (f"no answer within {timeout:g} s" if isinstance(reason, TimeoutError)
+                        or isinstance(error, TimeoutError) else str(reason))
+                raise DownloadError(
+                    f"Could not download {info.name} from {source}: {what}. You may be offline "
+                    f"or behind a firewall. Try again with a connection, or {by_hand}. "
+                    "Nothing was saved.") from None
+        actual = sha256_of(temp_path)
+        if info.sha256 is not None and actual != info.sha256:
+            raise ChecksumError(
+                f"The download of {info.name} from {source} is not the expected file: its "
+                f"SHA-256 is {actual}, expected {info.sha256} (a damaged transfer, or the "
+                "server now serves a different version). It was discarded, and any file you "
+                f"had is untouched. Try again, pass url= a mirror, or {by_hand}.")
         os.replace(temp_path, target)  # atomic on the same filesystem
     finally:
         if temp_path.exists():

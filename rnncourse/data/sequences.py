@@ -13,34 +13,25 @@ from typing import ClassVar
 
 import numpy as np
 
-from rnncourse.errors import InputError
+from rnncourse.errors import ArgumentTypeError, InputError, ShapeError
+from rnncourse.validation import MAX_COUNT, as_float, as_float_array, as_int, one_of
 
 
 def as_series(values, name: str = "series") -> np.ndarray:
     """Return ``values`` as a float array of shape ``(time,)`` or ``(time, features)``.
 
     Raises:
-        SequenceError: the data is not numeric, is empty, or has rank other than 1 or 2.
+        ShapeError: the data is not numeric, holds NaN or infinities, is empty, or has a
+            rank other than 1 or 2.
     """
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"{name} must be numeric; got values such as {np.asarray(values).ravel()[:3]!r}. "
-            "Convert text labels to numbers first (e.g. with one_hot or a vocabulary)."
-        ) from None
+    array = as_float_array(name, values, finite=True)
     if array.ndim not in (1, 2):
-        raise InputError(
+        raise ShapeError(
             f"{name} must be 1-D (time,) or 2-D (time, features); got shape {array.shape}. "
             "Pass one series at a time, or reshape with array.reshape(len(array), -1)."
         )
     if array.shape[0] == 0:
-        raise InputError(f"{name} is empty; it needs at least one time step.")
-    if not np.all(np.isfinite(array)):
-        raise InputError(
-            f"{name} contains NaN or infinite values at positions "
-            f"{np.argwhere(~np.isfinite(array))[:3].tolist()}; fill or drop them first."
-        )
+        raise ShapeError(f"{name} is empty; it needs at least one time step.")
     return array
 
 
@@ -76,9 +67,8 @@ def make_windows(
             f"target has {targets.shape[0]} steps but series has {values.shape[0]}; "
             "they must be aligned step for step."
         )
-    for label, number in (("window", window), ("horizon", horizon)):
-        if not isinstance(number, int | np.integer) or number < 1:
-            raise InputError(f"{label} must be a positive integer; got {number!r}.")
+    window = as_int("window", window, minimum=1)
+    horizon = as_int("horizon", horizon, minimum=1)
     pairs = values.shape[0] - window - horizon + 1
     if pairs < 1:
         raise InputError(
@@ -112,13 +102,20 @@ def chronological_split(
     """
     if not arrays:
         raise InputError("chronological_split needs at least one array.")
+    for position, array in enumerate(arrays):
+        if not hasattr(array, "__len__") or isinstance(array, str):
+            raise ArgumentTypeError(f"Array {position} to split is {type(array).__name__}; pass "
+                                    "arrays (or lists) with one row per time step.")
+    if isinstance(fractions, str) or not isinstance(fractions, Sequence):
+        raise ArgumentTypeError(f"fractions must be a list of numbers such as (0.7, 0.15, "
+                                f"0.15); got {fractions!r:.40}.")
     length = len(arrays[0])
     for array in arrays[1:]:
         if len(array) != length:
             raise InputError(
                 f"All arrays must have the same length; got {[len(a) for a in arrays]}."
             )
-    fractions = [float(f) for f in fractions]
+    fractions = [as_float("fractions", f) for f in fractions]
     if any(f <= 0 for f in fractions) or abs(sum(fractions) - 1.0) > 1e-6:
         raise InputError(f"fractions must be positive and sum to 1; got {fractions}.")
     bounds = np.round(np.cumsum([0.0, *fractions]) * length).astype(int)
@@ -144,9 +141,12 @@ class StandardScaler:
 
     def fit(self, data) -> StandardScaler:
         """Learn the mean and standard deviation of each feature (last axis)."""
-        values = np.asarray(data, dtype=np.float64)
+        values = as_float_array("data", data, finite=True)
+        if values.ndim == 0:
+            raise ShapeError("Fit the scaler on an array of values (time,) or (time, features), "
+                             f"not a single number ({data!r:.30}).")
         if values.size == 0:
-            raise InputError("Cannot fit a scaler on empty data.")
+            raise InputError("Cannot fit a scaler on empty data: pass the training part.")
         flat = values.reshape(-1, values.shape[-1]) if values.ndim > 1 else values[:, None]
         self.mean = flat.mean(axis=0)
         spread = flat.std(axis=0)
@@ -164,7 +164,7 @@ class StandardScaler:
 
     def transform(self, data) -> np.ndarray:
         """Standardise ``data`` with the fitted mean and scale."""
-        values = np.asarray(data, dtype=np.float64)
+        values = as_float_array("data", data)
         self._check_fitted(values)
         if values.ndim == 1:
             return (values - self.mean[0]) / self.scale[0]
@@ -172,7 +172,7 @@ class StandardScaler:
 
     def inverse_transform(self, data) -> np.ndarray:
         """Undo :meth:`transform`."""
-        values = np.asarray(data, dtype=np.float64)
+        values = as_float_array("data", data)
         self._check_fitted(values)
         if values.ndim == 1:
             return values * self.scale[0] + self.mean[0]
@@ -191,8 +191,10 @@ def one_hot(indices, depth: int) -> np.ndarray:
             f"one_hot needs integer indices; got dtype {array.dtype}. Map tokens to "
             "integers first, e.g. with Vocabulary.encode."
         )
-    if not isinstance(depth, int | np.integer) or depth < 1:
-        raise InputError(f"depth must be a positive integer; got {depth!r}.")
+    depth = as_int("depth", depth, minimum=1, maximum=MAX_COUNT)
+    if array.size * depth > 50 * MAX_COUNT:
+        raise InputError(f"{array.size} one-hot vectors of {depth} entries would not fit in "
+                         "memory; use a smaller vocabulary or encode fewer indices at once.")
     if array.size and (array.min() < 0 or array.max() >= depth):
         raise InputError(
             f"Indices must lie in [0, {depth - 1}]; got values from {array.min()} to "
@@ -224,6 +226,14 @@ class Vocabulary:
             level: ``"word"`` (lower-cased, split on whitespace) or ``"char"``.
             max_size: Keep at most this many tokens (the unknown token included).
         """
+        if isinstance(texts, str):
+            raise InputError("Vocabulary.from_texts takes a list of texts; wrap one text in a "
+                             "list: Vocabulary.from_texts([text]).")
+        if not isinstance(texts, Iterable):
+            raise ArgumentTypeError("Vocabulary.from_texts takes a list of texts; got "
+                                    f"{type(texts).__name__}.")
+        if max_size is not None:
+            max_size = as_int("max_size", max_size, minimum=1)
         counts: dict[str, int] = {}
         for text in texts:
             for token in tokenize(text, level):
@@ -235,8 +245,7 @@ class Vocabulary:
         return cls(tokens, level)
 
     def __post_init__(self) -> None:
-        if self.level not in ("word", "char"):
-            raise InputError(f"level must be 'word' or 'char'; got {self.level!r}.")
+        one_of("level", self.level, ("word", "char"))
         self.index = {token: position for position, token in enumerate(self.tokens)}
 
     def __len__(self) -> int:
@@ -259,11 +268,10 @@ class Vocabulary:
 def tokenize(text: str, level: str = "word") -> list[str]:
     """Split ``text`` into lower-case words (punctuation stripped) or characters."""
     if not isinstance(text, str):
-        raise InputError(f"tokenize expects a string; got {type(text).__name__}.")
+        raise ArgumentTypeError(f"tokenize expects a string; got {type(text).__name__}.")
+    one_of("level", level, ("word", "char"))
     if level == "char":
         return list(text)
-    if level != "word":
-        raise InputError(f"level must be 'word' or 'char'; got {level!r}.")
     cleaned = "".join(ch if ch.isalnum() or ch.isspace() or ch == "'" else " "
                       for ch in text.lower())
     return cleaned.split()

@@ -11,11 +11,12 @@ words from most to least frequent (:func:`vocabulary_from_texts`, :func:`encode_
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
-from rnncourse.errors import InputError
-from rnncourse.validation import as_int
+from rnncourse.errors import ArgumentTypeError, InputError
+from rnncourse.validation import MAX_COUNT, MAX_LENGTH, as_int, as_text
 
 __all__ = [
     "PAD_ID",
@@ -36,6 +37,21 @@ PAD_ID, UNKNOWN_ID = 0, 1
 PAD_TOKEN, UNKNOWN_TOKEN = "", "[UNK]"
 
 
+def _text_list(texts: Any, caller: str) -> list[str]:
+    """``texts`` as a list of strings, or a message naming the entry that is not one."""
+    if isinstance(texts, str):
+        raise InputError(f"{caller} takes a list of texts; wrap one text in a list: "
+                         f"{caller}([text]).")
+    if not isinstance(texts, Iterable):
+        raise ArgumentTypeError(f"{caller} takes a list of texts; got {type(texts).__name__}.")
+    texts = list(texts)
+    for position, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise ArgumentTypeError(f"text {position} is {text!r:.40} ({type(text).__name__}), "
+                                    "not a string; drop it or convert it with str() first.")
+    return texts
+
+
 def standardize(text: str) -> list[str]:
     """Lower-case ``text``, drop punctuation and split on whitespace.
 
@@ -43,7 +59,8 @@ def standardize(text: str) -> list[str]:
     ``"whitespace"`` split do for plain ASCII sentences.
     """
     if not isinstance(text, str):
-        raise InputError(f"Expected a sentence (str), got {type(text).__name__}.")
+        raise ArgumentTypeError(f"Expected a sentence (str), got {type(text).__name__} "
+                                f"({text!r:.40}); convert it with str() or drop it.")
     cleaned = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in text.lower())
     return cleaned.split()
 
@@ -61,10 +78,22 @@ def pad_and_mask(sequences: Sequence[Sequence[int]], length: int) -> tuple[np.nd
         same shape, True where ``ids`` holds a word (this is what ``Embedding(mask_zero=True)``
         computes and passes to the recurrent layer).
     """
-    length = as_int("length", length, minimum=1)
+    length = as_int("length", length, minimum=1, maximum=MAX_LENGTH)
+    if isinstance(sequences, np.ndarray) and sequences.dtype != object:
+        sequences = list(sequences)
+    if not isinstance(sequences, Sequence) or isinstance(sequences, str):
+        raise ArgumentTypeError(f"sequences must be a list of id lists, one per sentence; got "
+                                f"{type(sequences).__name__}.")
+    if len(sequences) * length > MAX_COUNT * 10:
+        raise InputError(f"{len(sequences)} rows of {length} ids would not fit in memory; "
+                         "pad fewer sentences at a time or use a shorter length.")
     ids = np.zeros((len(sequences), int(length)), dtype=np.int64)
     for row, sequence in enumerate(sequences):
-        kept = np.asarray(sequence, dtype=np.int64)[:length]
+        values = np.asarray(sequence)
+        if values.size and (values.ndim != 1 or not np.issubdtype(values.dtype, np.integer)):
+            raise InputError(f"Sentence {row} must be a flat list of integer word ids; got "
+                             f"{np.asarray(sequence).ravel()[:4]!r:.60}. Map words to ids first.")
+        kept = values.astype(np.int64)[:length]
         if kept.size and kept.min() < 1:
             raise InputError(f"Sentence {row} contains id {kept.min()}; word ids start at "
                              "1 because 0 means padding.")
@@ -78,6 +107,9 @@ def vocabulary_from_texts(texts: Iterable[str], max_tokens: int | None = None) -
     Ties in frequency are broken alphabetically here; ``TextVectorization`` breaks them in
     its own way, so compare the two as sets, or pass one vocabulary to both.
     """
+    texts = _text_list(texts, "vocabulary_from_texts")
+    if max_tokens is not None:
+        max_tokens = as_int("max_tokens", max_tokens, minimum=2)  # pad and unknown come first
     counts: dict[str, int] = {}
     for text in texts:
         for token in standardize(text):
@@ -97,10 +129,19 @@ def encode_texts(texts: Sequence[str], vocabulary: Sequence[str],
             :func:`vocabulary_from_texts` or ``vectorizer.get_vocabulary()``).
         length: Time steps per row (``output_sequence_length``).
     """
+    if isinstance(vocabulary, np.ndarray):
+        vocabulary = [str(token) for token in vocabulary.ravel()] if vocabulary.ndim == 1 \
+            else vocabulary
+    if isinstance(vocabulary, str) or not isinstance(vocabulary, Sequence):
+        raise ArgumentTypeError("vocabulary must be a list of tokens (e.g. "
+                                "vectorizer.get_vocabulary()); got "
+                                f"{type(vocabulary).__name__}.")
+    length = as_int("length", length, minimum=1, maximum=MAX_LENGTH)
     if len(vocabulary) < 2 or vocabulary[PAD_ID] != PAD_TOKEN or \
             vocabulary[UNKNOWN_ID] != UNKNOWN_TOKEN:
         raise InputError("The vocabulary must start with the padding token '' and the "
                          "unknown token '[UNK]' (TextVectorization's layout).")
+    texts = _text_list(texts, "encode_texts")
     index = {token: position for position, token in enumerate(vocabulary)}
     sequences = [[index.get(token, UNKNOWN_ID) for token in standardize(text)] for text in texts]
     return pad_and_mask(sequences, length)
@@ -108,6 +149,7 @@ def encode_texts(texts: Sequence[str], vocabulary: Sequence[str],
 
 def character_vocabulary(text: str) -> tuple[list[str], dict[str, int]]:
     """Sorted distinct characters of ``text`` and the map from character to id."""
+    text = as_text("text", text)
     if not text:
         raise InputError("The text is empty: a vocabulary needs at least one character.")
     characters = sorted(set(text))
@@ -123,9 +165,8 @@ def next_character_batches(text: str, steps: int,
         targets ``(windows, steps)``, where ``targets[i, t]`` is the character after
         ``inputs[i, t]``.
     """
-    if steps < 1:
-        raise InputError(f"steps must be at least 1; got {steps}.")
-    ids = np.array([char_to_id[character] for character in text])
+    steps = as_int("steps", steps, minimum=1)
+    ids = _character_ids(text, char_to_id)
     windows = (len(ids) - 1) // steps
     if windows == 0:
         raise InputError(f"The text has {len(ids)} characters, too few for one window of "
@@ -135,15 +176,26 @@ def next_character_batches(text: str, steps: int,
     return np.eye(len(char_to_id))[inputs], targets
 
 
-def one_hot_text(text: str, char_to_id: dict[str, int]) -> np.ndarray:
-    """``text`` as a float32 one-hot batch of one, ``(1, len(text), vocabulary)``."""
+def _character_ids(text: str, char_to_id: dict[str, int]) -> np.ndarray:
+    """The ids of ``text``'s characters; unknown characters are named, not a KeyError."""
+    if not isinstance(text, str):
+        raise ArgumentTypeError(f"text must be a string; got {type(text).__name__}.")
+    if not isinstance(char_to_id, dict):
+        raise ArgumentTypeError("char_to_id must be the dict that character_vocabulary returns "
+                                f"(character -> id); got {type(char_to_id).__name__}.")
     unknown = sorted({character for character in text if character not in char_to_id})
     if unknown:
-        raise InputError(f"The characters {unknown} are not in the vocabulary; use text "
-                         "made of the training text's characters.")
+        raise InputError(f"The characters {', '.join(map(repr, unknown[:10]))} are not in the "
+                         "vocabulary; use text made of the training text's characters (or "
+                         "build the vocabulary from this text).")
+    return np.array([char_to_id[character] for character in text], dtype=np.int64)
+
+
+def one_hot_text(text: str, char_to_id: dict[str, int]) -> np.ndarray:
+    """``text`` as a float32 one-hot batch of one, ``(1, len(text), vocabulary)``."""
     if not text:
-        raise InputError("The text is empty.")
-    ids = [char_to_id[character] for character in text]
+        raise InputError("The text is empty: give at least one character.")
+    ids = _character_ids(text, char_to_id)
     return np.eye(len(char_to_id), dtype="float32")[ids][None]
 
 
@@ -162,12 +214,13 @@ def char_windows(text: str, steps: int, char_to_id: dict[str, int],
         ``(windows, steps)``, where ``targets[k, t]`` is the character after
         ``inputs[k, t]``.
     """
-    if steps < 1 or stride < 1:
-        raise InputError(f"steps and stride must be at least 1; got {steps}, {stride}.")
+    steps = as_int("steps", steps, minimum=1)
+    stride = as_int("stride", stride, minimum=1)
+    text = as_text("text", text)
     if len(text) < steps + 1:
         raise InputError(f"The text has {len(text)} characters; a window of {steps} steps "
                          "needs at least steps + 1.")
-    ids = np.array([char_to_id[character] for character in text])
+    ids = _character_ids(text, char_to_id)
     starts = np.arange(0, len(ids) - steps, stride)
     positions = starts[:, None] + np.arange(steps)[None, :]
     inputs = np.eye(len(char_to_id), dtype="float32")[ids[positions]]

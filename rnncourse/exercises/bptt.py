@@ -7,7 +7,17 @@ from typing import Any
 
 import numpy as np
 
-from rnncourse.exercises.checking import FAILED, CheckResult, Mistake, outputs_match, run_check
+from rnncourse.exercises.checking import (
+    FAILED,
+    TIMEOUT_MESSAGE,
+    CheckResult,
+    LearnerTimeout,
+    Mistake,
+    check_timeout,
+    guarded,
+    outputs_match,
+    run_check,
+)
 from rnncourse.scratch.rnn_cell import RNNParams, rnn_cell_backward, rnn_cell_forward
 
 _CELL_GRADIENT_NAMES = ("dx_t", "dh_prev", "dW_xh", "dW_hh", "db_h")
@@ -110,8 +120,11 @@ def check_rnn_cell_backward(learner: Callable, show: bool = True) -> CheckResult
     cases = _cell_backward_cases(4)
     result = run_check("rnn_cell_backward", learner, rnn_cell_backward, cases, mistakes,
                        hint=hint, show=False)
-    if result.status == FAILED and not any(result.message == m.feedback for m in mistakes):
-        diagnosis = _diagnose_cell_backward(learner, cases, rnn_cell_backward)
+    if result.unexplained:
+        try:
+            diagnosis = _diagnose_cell_backward(guarded(learner), cases, rnn_cell_backward)
+        except LearnerTimeout:
+            diagnosis = TIMEOUT_MESSAGE.format(seconds=check_timeout())
         if diagnosis:
             result = CheckResult(result.exercise, FAILED, diagnosis)
     if show:

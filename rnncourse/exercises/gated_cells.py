@@ -21,8 +21,12 @@ import numpy as np
 
 from rnncourse.exercises.checking import (
     FAILED,
+    TIMEOUT_MESSAGE,
     CheckResult,
+    LearnerTimeout,
     Mistake,
+    check_timeout,
+    guarded,
     outputs_match,
     run_check,
 )
@@ -250,16 +254,19 @@ def check_lstm_cell(learner: Callable, show: bool = True) -> CheckResult:
     cases = _cases(5)
     result = run_check("lstm_cell", learner, reference_lstm_cell, cases, mistakes,
                        hint=_HINT, show=False)
-    if result.status == FAILED and not any(result.message == m.feedback for m in mistakes):
-        answer = learner(*cases[0])
-        if not isinstance(answer, tuple | list) or len(answer) != 2:
-            message = "Return two arrays, (h_t, c_t)."
-        else:
-            try:
-                message = _diagnose(learner)
-            except Exception as error:  # noqa: BLE001 - a crash on a probe is feedback too
-                message = (f"Your cell raised {type(error).__name__} on a probe with zero "
-                           f"weights: {error}. Hint: {_HINT}")
+    if result.unexplained:
+        safe = guarded(learner)
+        try:
+            answer = safe(*cases[0])
+            if not isinstance(answer, tuple | list) or len(answer) != 2:
+                message = "Return two arrays, (h_t, c_t)."
+            else:
+                message = _diagnose(safe)
+        except LearnerTimeout:
+            message = TIMEOUT_MESSAGE.format(seconds=check_timeout())
+        except Exception as error:  # noqa: BLE001 - a crash on a probe is feedback too
+            message = (f"Your cell raised {type(error).__name__} on a probe with zero "
+                       f"weights: {error}. Hint: {_HINT}")
         result = CheckResult(result.exercise, FAILED, message)
     if show:
         print(result)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnncourse.errors import ShapeError
-from rnncourse.validation import as_int
+from rnncourse.validation import MAX_LENGTH, as_int, require_callable
 
 __all__ = ["BeamResult", "StepFunction", "beam_search", "greedy_search"]
 
@@ -23,12 +23,15 @@ state array has the batch as its first axis."""
 
 
 def _check_search(states: list[np.ndarray], length: int) -> int:
-    if not states:
-        raise ShapeError("Give at least one initial state array (batch first).")
+    if isinstance(states, np.ndarray) or not isinstance(states, list | tuple) or not states:
+        raise ShapeError("states must be a non-empty list of initial state arrays, batch "
+                         "first (e.g. an encoder's [h, c]).")
+    if not all(isinstance(state, np.ndarray) and state.ndim >= 1 for state in states):
+        raise ShapeError("Every initial state must be a NumPy array with the batch first.")
     batch = len(states[0])
     if any(len(state) != batch for state in states):
         raise ShapeError("Every initial state must have the same batch size.")
-    as_int("length", length, minimum=1)
+    as_int("length", length, minimum=1, maximum=MAX_LENGTH)
     return batch
 
 
@@ -41,6 +44,8 @@ def greedy_search(step: StepFunction, states: list[np.ndarray], start_id: int,
         of those tokens ``(batch,)``.
     """
     batch = _check_search(states, length)
+    require_callable("step", step)
+    start_id = as_int("start_id", start_id, minimum=0, maximum=2**31 - 1)
     previous = np.full(batch, start_id, dtype="int32")
     tokens, scores = [], np.zeros(batch)
     for _ in range(int(length)):
@@ -89,7 +94,9 @@ def beam_search(step: StepFunction, states: list[np.ndarray], start_id: int, len
         A :class:`BeamResult`, sequences sorted by score, best first.
     """
     batch = _check_search(states, length)
-    width = as_int("beam_width", beam_width, minimum=1)
+    require_callable("step", step)
+    width = as_int("beam_width", beam_width, minimum=1, maximum=1000)
+    start_id = as_int("start_id", start_id, minimum=0, maximum=2**31 - 1)
     # Row b * width + k holds beam k of example b. At the start only beam 0 is alive.
     states = [np.repeat(state, width, axis=0) for state in states]
     previous = np.full(batch * width, start_id, dtype="int32")

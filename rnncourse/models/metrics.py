@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rnncourse.errors import InputError
+from rnncourse.errors import ArgumentTypeError, InputError, ShapeError
 
 __all__ = ["AccuracyByLength", "accuracy_by_length", "exact_match_accuracy", "token_accuracy"]
 
@@ -19,8 +19,24 @@ def _as_strings(name: str, values: Sequence | np.ndarray) -> list:
     if isinstance(values, str):
         raise InputError(f"{name} must be a list of outputs, not one string; wrap it: "
                          f"[{values!r}].")
+    if not isinstance(values, Sequence | np.ndarray):
+        raise ArgumentTypeError(f"{name} must be a list of outputs (strings) or an (n, steps) "
+                                f"id array; got {type(values).__name__}.")
     array_like = isinstance(values, np.ndarray)
     return [tuple(row.tolist()) if array_like else row for row in values]
+
+
+def _check_same_kind(predicted: list, expected: list) -> None:
+    """Refuse to compare token-id rows with strings: every pair would silently differ."""
+    kinds = {("text" if isinstance(item, str) else "ids") for item in [*predicted, *expected]}
+    if len(kinds) > 1:
+        which = {"predicted": {("text" if isinstance(p, str) else "ids") for p in predicted},
+                 "expected": {("text" if isinstance(e, str) else "ids") for e in expected}}
+        raise InputError(
+            f"predicted holds {'/'.join(sorted(which['predicted']))} and expected holds "
+            f"{'/'.join(sorted(which['expected']))}: compare the same kind of outputs. decode "
+            "the ids to text first (e.g. codec.decode_targets(ids)), or compare id arrays "
+            "with id arrays.")
 
 
 def exact_match_accuracy(predicted: Sequence | np.ndarray,
@@ -32,6 +48,7 @@ def exact_match_accuracy(predicted: Sequence | np.ndarray,
     """
     predicted, expected = _as_strings("predicted", predicted), _as_strings("expected",
                                                                             expected)
+    _check_same_kind(predicted, expected)
     if len(predicted) != len(expected):
         raise InputError(f"{len(predicted)} predictions for {len(expected)} expected "
                          "outputs; give one prediction per example.")
@@ -81,14 +98,26 @@ def accuracy_by_length(texts: Sequence[str], predicted: Sequence | np.ndarray,
         predicted, expected: Outputs as for :func:`exact_match_accuracy`.
         bins: Increasing bin edges; lengths outside ``[bins[0], bins[-1])`` raise.
     """
-    edges = np.asarray(bins, dtype=int)
+    if isinstance(texts, str) or not isinstance(texts, Sequence):
+        raise InputError("texts must be a list of the input texts, one per example.")
+    try:
+        if isinstance(bins, str) or not isinstance(bins, Sequence | np.ndarray):
+            raise TypeError
+        edges = np.asarray(bins, dtype=int)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"bins must be increasing whole-number edges such as [0, 10, 20]; "
+                         f"got {bins!r:.40}.") from None
     if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0):
         raise InputError(f"bins must be at least two increasing edges; got {list(bins)}.")
     predicted, expected = _as_strings("predicted", predicted), _as_strings("expected",
                                                                             expected)
+    _check_same_kind(predicted, expected)
     if not len(texts) == len(predicted) == len(expected):
         raise InputError(f"Got {len(texts)} texts, {len(predicted)} predictions and "
                          f"{len(expected)} expected outputs; give one of each per example.")
+    if not all(isinstance(text, str) for text in texts):
+        raise ArgumentTypeError("texts must all be strings (the inputs, to measure their "
+                                "length).")
     lengths = np.array([len(text) for text in texts])
     if lengths.size and (lengths.min() < edges[0] or lengths.max() >= edges[-1]):
         raise InputError(f"Input lengths run from {lengths.min()} to {lengths.max()}, "
@@ -113,7 +142,7 @@ def token_accuracy(probabilities: np.ndarray, tags: np.ndarray,
     """
     probabilities, tags = np.asarray(probabilities), np.asarray(tags)
     if probabilities.shape[:-1] != tags.shape:
-        raise InputError(f"probabilities {probabilities.shape} must be tags {tags.shape} "
+        raise ShapeError(f"probabilities {probabilities.shape} must be tags {tags.shape} "
                          "plus a class axis; predict on the same examples you score.")
     correct = probabilities.argmax(axis=-1) == tags
     if where is not None:

@@ -14,6 +14,7 @@ from typing import Any
 import keras
 
 from rnncourse.errors import InputError
+from rnncourse.validation import MAX_LENGTH, as_flag, as_int, one_of
 
 CELLS = {"SimpleRNN": keras.layers.SimpleRNN, "GRU": keras.layers.GRU,
          "LSTM": keras.layers.LSTM}
@@ -21,8 +22,8 @@ ODD_STEPS = ("error", "pad", "drop")
 
 
 def _cell_class(cell: str) -> type:
-    if cell not in CELLS:
-        raise InputError(f"Unknown cell {cell!r}; use one of {sorted(CELLS)}.")
+    if not isinstance(cell, str) or cell not in CELLS:
+        raise InputError(f"Unknown cell {cell!r:.40}; use one of {sorted(CELLS)}.")
     return CELLS[cell]
 
 
@@ -34,9 +35,8 @@ def rnn_parameter_count(cell: str, input_size: int, units: int) -> int:
     ``3 u (i + u + 2)``.
     """
     _cell_class(cell)
-    if input_size < 1 or units < 1:
-        raise InputError(f"input_size and units must be positive, got {input_size} and "
-                         f"{units}.")
+    input_size = as_int("input_size", input_size, minimum=1)
+    units = as_int("units", units, minimum=1)
     if cell == "SimpleRNN":
         return units * (input_size + units + 1)
     if cell == "LSTM":
@@ -52,9 +52,11 @@ def stacked_parameter_count(cell: str, input_size: int, units: list[int] | tuple
     the layers are bidirectional with ``concat`` (two directions) and doubled again in a
     pyramid (two steps joined into one). A bidirectional layer has two full sets of weights.
     """
-    if not units:
-        raise InputError("units must list at least one layer, e.g. [32, 32].")
-    directions = 2 if bidirectional else 1
+    if not isinstance(units, list | tuple) or not units:
+        raise InputError(f"units must list the units of each layer, e.g. [32, 32]; got "
+                         f"{units!r:.40}.")
+    directions = 2 if as_flag("bidirectional", bidirectional) else 1
+    pyramid = as_flag("pyramid", pyramid)
     total, features = 0, input_size
     for layer_units in units:
         total += directions * rnn_parameter_count(cell, features, layer_units)
@@ -68,8 +70,8 @@ def pyramid_steps(steps: int, depth: int, odd_steps: str = "error") -> list[int]
     >>> pyramid_steps(64, 4)
     [64, 32, 16, 8]
     """
-    if depth < 1:
-        raise InputError(f"depth must be at least 1, got {depth}.")
+    depth = as_int("depth", depth, minimum=1, maximum=64)
+    steps = as_int("steps", steps, minimum=1, maximum=MAX_LENGTH)
     lengths = [steps]
     for _ in range(depth - 1):
         lengths.append(_paired_length(lengths[-1], odd_steps))
@@ -77,8 +79,7 @@ def pyramid_steps(steps: int, depth: int, odd_steps: str = "error") -> list[int]
 
 
 def _paired_length(steps: int, odd_steps: str) -> int:
-    if odd_steps not in ODD_STEPS:
-        raise InputError(f"odd_steps must be one of {ODD_STEPS}, got {odd_steps!r}.")
+    one_of("odd_steps", odd_steps, ODD_STEPS)
     if steps < 2:
         raise InputError(f"Cannot pair {steps} time step(s): the pyramid is too deep for "
                          "this length. Use fewer layers or longer sequences.")
@@ -179,11 +180,9 @@ def sequential_steps(steps: int, depth: int, pyramid: bool, odd_steps: str = "er
     ``k`` over ``steps / 2**(k-1)`` (see :func:`pyramid_steps`), less than ``2 * steps``
     however deep it is.
     """
-    if depth < 1:
-        raise InputError(f"depth must be at least 1, got {depth}.")
-    if steps < 1:
-        raise InputError(f"steps must be at least 1, got {steps}.")
-    if not pyramid:
+    depth = as_int("depth", depth, minimum=1, maximum=64)
+    steps = as_int("steps", steps, minimum=1, maximum=MAX_LENGTH)
+    if not as_flag("pyramid", pyramid):
         return depth * steps
     return sum(pyramid_steps(steps, depth, odd_steps))
 

@@ -24,6 +24,7 @@ logic (any ``step`` function, in :mod:`rnncourse.models.decoding`), so other mod
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import keras
 import numpy as np
@@ -141,6 +142,9 @@ def teacher_forcing_inputs(targets: np.ndarray, start_id: int) -> np.ndarray:
     targets = np.asarray(targets)
     if targets.ndim != 2:
         raise ShapeError(f"targets must have shape (batch, Ty); got {targets.shape}.")
+    if not np.issubdtype(targets.dtype, np.integer):
+        raise ShapeError(f"targets must hold integer token ids; got dtype {targets.dtype}.")
+    start_id = as_int("start_id", start_id, minimum=0)
     start = np.full((len(targets), 1), start_id, dtype=targets.dtype)
     return np.concatenate([start, targets[:, :-1]], axis=1)
 
@@ -153,6 +157,9 @@ def reverse_sources(sources: np.ndarray, pad_id: int = 0) -> np.ndarray:
     sources = np.asarray(sources)
     if sources.ndim != 2:
         raise ShapeError(f"sources must have shape (batch, Tx); got {sources.shape}.")
+    if not np.issubdtype(sources.dtype, np.integer):
+        raise ShapeError(f"sources must hold integer token ids; got dtype {sources.dtype}.")
+    pad_id = as_int("pad_id", pad_id, minimum=0)
     out = np.full_like(sources, pad_id)
     lengths = (sources != pad_id).sum(axis=1)
     for row, length in enumerate(lengths):
@@ -171,6 +178,7 @@ def greedy_decode(model: EncoderDecoder, sources: np.ndarray, length: int, start
         Predicted target ids ``(batch, length)``.
     """
     sources = _check_sources(sources)
+    start_id = check_start_id(model, start_id)
     chunks = [greedy_search(model.step, model.encode(sources[i:i + batch_size]),
                             start_id, length)[0]
               for i in range(0, len(sources), batch_size)]
@@ -182,11 +190,28 @@ def beam_search_decode(model: EncoderDecoder, sources: np.ndarray, length: int,
                        batch_size: int = 512) -> BeamResult:
     """Translate ``sources`` with beam search; sequences come best first with scores."""
     sources = _check_sources(sources)
+    start_id = check_start_id(model, start_id)
     parts = [beam_search(model.step, model.encode(sources[i:i + batch_size]), start_id,
                          length, beam_width)
              for i in range(0, len(sources), batch_size)]
     return BeamResult(np.concatenate([p.sequences for p in parts]),
                       np.concatenate([p.scores for p in parts]))
+
+
+def check_start_id(model: Any, start_id: Any) -> int:
+    """``start_id`` as an int, checked against the decoder's input vocabulary (its embedding).
+
+    An id beyond the embedding would stop TensorFlow deep inside the decoding loop.
+    """
+    start_id = as_int("start_id", start_id)
+    try:
+        vocab = model.training_model.get_layer("target_embedding").input_dim
+    except (AttributeError, ValueError):
+        return start_id  # a model without that layer: nothing to check against
+    if not 0 <= start_id < vocab:
+        raise InputError(f"start_id={start_id} is not a decoder input id (0 to {vocab - 1}); "
+                         "pass the codec's start id, e.g. codec.start_id.")
+    return start_id
 
 
 def _check_sources(sources: np.ndarray) -> np.ndarray:

@@ -39,6 +39,8 @@ def make_vectorizer(texts: Sequence[str], length: int,
                     max_tokens: int | None = None) -> keras.layers.TextVectorization:
     """A ``TextVectorization`` layer adapted to ``texts`` that outputs ``length`` ids per row."""
     length = as_int("length", length, minimum=1)
+    if isinstance(texts, str):
+        raise InputError("make_vectorizer takes a list of sentences; wrap one in a list.")
     if len(texts) == 0:
         raise InputError("Cannot build a vocabulary from no sentences.")
     vectorizer = keras.layers.TextVectorization(max_tokens=max_tokens, output_mode="int",

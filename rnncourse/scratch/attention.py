@@ -83,6 +83,9 @@ def _check_inputs(query: Any, value: Any, key: Any,
     """Convert to float64 arrays and check that query, key and value fit together."""
     query, value = _as_3d("query", query), _as_3d("value", value)
     key = value if key is None else _as_3d("key", key)
+    if value.shape[1] == 0:
+        raise ShapeError("value has zero steps (Tv = 0): attention needs at least one position "
+                         "to attend to.")
     if not query.shape[0] == key.shape[0] == value.shape[0]:
         raise ShapeError(
             f"query, key and value must have the same batch size; got {query.shape[0]}, "
@@ -228,6 +231,9 @@ def attend(scores: Any, value: Any, value_mask: Any = None,
     scores = _as_3d("scores", scores)
     value = _as_3d("value", value)
     batch, query_steps, value_steps = scores.shape
+    if value_steps == 0:
+        raise ShapeError("scores have zero value steps (Tv = 0): attention needs at least one "
+                         "position to attend to.")
     if value.shape[:2] != (batch, value_steps):
         raise ShapeError(
             f"scores {scores.shape} and value {value.shape} do not fit: scores need shape "

@@ -28,7 +28,7 @@ import numpy as np
 
 from rnncourse.errors import InputError, ShapeError
 from rnncourse.scratch.runner import Cell, run_rnn
-from rnncourse.validation import as_float_array
+from rnncourse.validation import as_flag, as_float_array
 
 __all__ = ["MERGE_MODES", "bidirectional_forward", "check_merge_mode", "merge_directions",
            "merge_with", "merged_units"]
@@ -38,7 +38,7 @@ MERGE_MODES = ("concat", "sum", "ave", "mul", "max")
 
 def check_merge_mode(merge_mode: str) -> None:
     """Raise :class:`~rnncourse.errors.InputError` unless ``merge_mode`` is one of the five."""
-    if merge_mode not in MERGE_MODES:
+    if not isinstance(merge_mode, str) or merge_mode not in MERGE_MODES:
         raise InputError(
             f"Unknown merge mode {merge_mode!r}; use one of {MERGE_MODES} ('max' is the "
             "element-wise maximum, which keras.layers.Bidirectional does not offer).")
@@ -99,6 +99,7 @@ def bidirectional_forward(x: np.ndarray, forward_params: Cell,
             which is what Keras returns.
     """
     check_merge_mode(merge_mode)
+    return_sequences = as_flag("return_sequences", return_sequences)
     x = as_float_array("x", x, rank=3, meaning="(batch, time, features)")
     forward_states = run_rnn(forward_params, x).outputs
     reversed_states = run_rnn(backward_params, x[:, ::-1]).outputs

@@ -26,10 +26,11 @@ Main entry points:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 
-from rnncourse.errors import InputError, ShapeError
+from rnncourse.errors import ArgumentTypeError, InputError, ShapeError
 from rnncourse.scratch.activations import softmax
 from rnncourse.scratch.rnn_cell import (
     RNNParams,
@@ -39,6 +40,14 @@ from rnncourse.scratch.rnn_cell import (
     rnn_cell_forward,
 )
 from rnncourse.scratch.runner import run_rnn
+from rnncourse.validation import (
+    MAX_LENGTH,
+    as_float,
+    as_float_array,
+    as_int,
+    generator_from,
+    positive_float,
+)
 
 #: Names of the trainable arrays, in the order gradients are reported.
 PARAMETER_NAMES = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
@@ -84,9 +93,8 @@ def rnn_backward(dhidden_states: np.ndarray, caches: list[RNNStepCache],
             "dhidden_states must be (batch, time, hidden) = "
             f"({batch}, {steps}, {hidden}) to match the caches; got {dhidden_states.shape}."
         )
-    if truncate is not None and (int(truncate) != truncate or truncate < 1):
-        raise InputError(f"truncate must be a positive whole number of steps or None; "
-                         f"got {truncate!r}.")
+    if truncate is not None:
+        truncate = as_int("truncate", truncate, minimum=1)
 
     grads: Gradients = {
         "dx": np.zeros((batch, steps, x_first.shape[1])),
@@ -135,7 +143,9 @@ def softmax_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[floa
     Returns:
         ``(loss, dlogits)``; ``dlogits = (softmax(logits) - one_hot(targets)) / batch``.
     """
+    logits = as_float_array("logits", logits, rank=3, meaning="(batch, time, classes)")
     batch, steps, classes = logits.shape
+    targets = _check_targets(targets, (batch, steps), classes)
     probabilities = softmax(logits)
     rows, cols = np.meshgrid(np.arange(batch), np.arange(steps), indexing="ij")
     picked = probabilities[rows, cols, targets]
@@ -163,6 +173,7 @@ def sequence_loss_and_grads(x: np.ndarray, targets: np.ndarray, params: RNNParam
         ``(loss, grads)``: the loss (sum over steps of cross-entropy, mean over the
         batch) and a dict with keys ``W_xh, W_hh, b_h, W_hy, b_y, h0, x``.
     """
+    _check_params(params)
     if params.W_hy is None:
         raise ShapeError("params has no read-out: pass RNNParams with W_hy and b_y "
                          "(e.g. RNNParams.random(inputs, hidden, output_size=classes)).")
@@ -186,6 +197,7 @@ def sequence_loss_and_grads(x: np.ndarray, targets: np.ndarray, params: RNNParam
 def sequence_loss(x: np.ndarray, targets: np.ndarray, params: RNNParams,
                   h0: np.ndarray | None = None) -> float:
     """The loss of :func:`sequence_loss_and_grads` alone (forward pass only)."""
+    _check_params(params)
     if params.W_hy is None:
         raise ShapeError("params has no read-out (W_hy is None).")
     x = _check_inputs(x, params)
@@ -200,7 +212,16 @@ def sequence_loss(x: np.ndarray, targets: np.ndarray, params: RNNParams,
 
 def global_norm(grads: Mapping[str, np.ndarray]) -> float:
     """Euclidean norm of all gradient arrays taken together, as if concatenated."""
+    grads = _check_grads(grads)
     return float(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads.values())))
+
+
+def _check_grads(grads: Any) -> dict[str, np.ndarray]:
+    """Gradients as a dict of float arrays (the form :func:`sequence_loss_and_grads` returns)."""
+    if not isinstance(grads, Mapping):
+        raise ArgumentTypeError("grads must be a dict of gradient arrays by name, as "
+                                f"sequence_loss_and_grads returns; got {type(grads).__name__}.")
+    return {name: as_float_array(f"grads[{name!r}]", g) for name, g in grads.items()}
 
 
 def clip_by_global_norm(grads: Mapping[str, np.ndarray],
@@ -214,17 +235,22 @@ def clip_by_global_norm(grads: Mapping[str, np.ndarray],
     Returns:
         ``(clipped, norm)``: new arrays, and the global norm *before* clipping.
     """
-    if not max_norm > 0:
-        raise InputError(f"max_norm must be positive; got {max_norm!r}.")
+    max_norm = positive_float("max_norm", max_norm)
+    grads = _check_grads(grads)
     norm = global_norm(grads)
+    if not np.isfinite(norm):
+        raise InputError(
+            f"The gradients' global norm is {norm} (infinite or NaN): they overflowed before "
+            "clipping could help, and rescaling inf gives NaN. Lower the learning rate, clip at "
+            "every step from the start, or check the inputs and weights for huge values.")
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return {name: np.asarray(g, dtype=np.float64) * scale for name, g in grads.items()}, norm
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray, tiny: float = 1e-12) -> float:
     """``max|a - n| / max(max(|a| + |n|), tiny)``: 0 when equal, about 1 when unrelated."""
-    analytic = np.asarray(analytic, dtype=np.float64)
-    numeric = np.asarray(numeric, dtype=np.float64)
+    analytic = as_float_array("analytic", analytic)
+    numeric = as_float_array("numeric", numeric)
     if analytic.shape != numeric.shape:
         raise ShapeError(f"Cannot compare gradients of shapes {analytic.shape} and "
                          f"{numeric.shape}.")
@@ -261,10 +287,12 @@ def gradient_check(x: np.ndarray, targets: np.ndarray, params: RNNParams,
     Returns:
         ``{"W_xh": error, ..., "b_y": error, "h0": error, "x": error}``.
     """
-    x = np.array(x, dtype=np.float64)
+    _check_params(params)
+    eps = positive_float("eps", eps)
+    x = as_float_array("x", x).copy()
     batch = x.shape[0] if x.ndim == 3 else 0
     h0 = (np.zeros((batch, params.hidden_size)) if h0 is None
-          else np.array(h0, dtype=np.float64))
+          else as_float_array("h0", h0).copy())
     _, analytic = sequence_loss_and_grads(x, targets, params, h0)
     arrays = {name: getattr(params, name) for name in PARAMETER_NAMES}
     arrays.update(h0=h0, x=x)
@@ -286,7 +314,9 @@ def matrix_with_spectral_radius(size: int, radius: float, seed: int = 0) -> np.n
     The spectral radius is the largest absolute eigenvalue; repeated multiplication by
     the matrix grows or shrinks vectors roughly like ``radius ** steps``.
     """
-    matrix = np.random.default_rng(seed).normal(size=(size, size))
+    size = as_int("size", size, minimum=1, maximum=10_000)
+    radius = positive_float("radius", radius)
+    matrix = generator_from(seed).normal(size=(size, size))
     return matrix * (radius / spectral_radius(matrix))
 
 
@@ -310,8 +340,11 @@ def gradient_norms_through_time(W_hh: np.ndarray, steps: int, input_size: int = 
         ``norms`` of length ``steps``: ``norms[d]`` is ``||dL/dh_(T-1-d)||``, the
         gradient norm ``d`` steps before the loss; ``norms[0] == 1``.
     """
-    W_hh = np.asarray(W_hh, dtype=np.float64)
-    rng = np.random.default_rng(seed)
+    W_hh = as_float_array("W_hh", W_hh, rank=2, meaning="(hidden, hidden)")
+    steps = as_int("steps", steps, minimum=1, maximum=MAX_LENGTH)
+    input_size = as_int("input_size", input_size, minimum=1, maximum=100_000)
+    input_scale = as_float("input_scale", input_scale)
+    rng = generator_from(seed)
     hidden = W_hh.shape[0]
     params = RNNParams(W_xh=rng.normal(size=(input_size, hidden)) / np.sqrt(input_size),
                        W_hh=W_hh, b_h=np.zeros(hidden))
@@ -332,6 +365,7 @@ def gradient_norms_through_time(W_hh: np.ndarray, steps: int, input_size: int = 
 
 def sgd_step(params: RNNParams, grads: Mapping[str, np.ndarray], learning_rate: float) -> None:
     """Plain gradient descent in place: ``w <- w - learning_rate * dw`` for every weight."""
+    learning_rate = positive_float("learning_rate", learning_rate)
     for name in PARAMETER_NAMES:
         array = getattr(params, name)
         if array is not None:
@@ -343,8 +377,12 @@ class Adam:
 
     def __init__(self, learning_rate: float = 0.01, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8) -> None:
-        self.learning_rate, self.beta1, self.beta2, self.epsilon = (
-            learning_rate, beta1, beta2, epsilon)
+        self.learning_rate = positive_float("learning_rate", learning_rate)
+        for name, beta in (("beta1", beta1), ("beta2", beta2)):
+            if not 0 <= positive_float(name, beta, allow_zero=True) < 1:
+                raise InputError(f"{name} must lie in [0, 1); got {beta!r}.")
+        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.epsilon = positive_float("epsilon", epsilon)
         self.steps = 0
         self.first: dict[str, np.ndarray] = {}
         self.second: dict[str, np.ndarray] = {}
@@ -381,10 +419,20 @@ def sample_ids(params: RNNParams, first_id: int, length: int,
         temperature: Below 1 sharpens the distribution, above 1 flattens it.
         h0: Initial state ``(1, hidden)``; ``None`` means zeros.
     """
+    _check_params(params)
     vocabulary = params.input_size
     if params.W_hy is None or params.W_hy.shape[1] != vocabulary:
         raise ShapeError("sample_ids needs a read-out with as many outputs as inputs "
                          f"({vocabulary}), so each output can be fed back as an input.")
+    first_id = as_int("first_id", first_id)
+    if not 0 <= first_id < vocabulary:
+        raise InputError(f"first_id must be a character id from 0 to {vocabulary - 1} (the "
+                         f"vocabulary has {vocabulary}); got {first_id}.")
+    length = as_int("length", length, minimum=0, maximum=MAX_LENGTH)
+    temperature = positive_float("temperature", temperature)
+    if not isinstance(rng, np.random.Generator):
+        raise ArgumentTypeError("rng must be a NumPy Generator, e.g. "
+                                f"np.random.default_rng(0); got {type(rng).__name__}.")
     state = np.zeros((1, params.hidden_size)) if h0 is None else np.asarray(h0)
     current, generated = first_id, []
     for _ in range(length):
@@ -401,8 +449,15 @@ def sample_ids(params: RNNParams, first_id: int, length: int,
 # Input checks
 
 
+def _check_params(params: Any) -> None:
+    if not isinstance(params, RNNParams):
+        raise ArgumentTypeError("params must be the tanh RNN's RNNParams (with a read-out), "
+                                f"e.g. RNNParams.random(inputs, hidden, classes); got "
+                                f"{type(params).__name__}.")
+
+
 def _check_inputs(x: np.ndarray, params: RNNParams) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array("x", x)
     check_rnn_weights(params.W_xh, params.W_hh, params.b_h)
     if x.ndim != 3:
         raise ShapeError(f"x must have rank 3 (batch, time, input_dim); got shape {x.shape}. "

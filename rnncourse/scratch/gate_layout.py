@@ -14,7 +14,14 @@ from typing import Any, ClassVar
 import numpy as np
 
 from rnncourse.errors import ShapeError, UnknownNameError, UnsupportedError
-from rnncourse.validation import as_float_array, as_int, require_rank
+from rnncourse.validation import (
+    as_flag,
+    as_float_array,
+    as_int,
+    generator_from,
+    positive_float,
+    require_rank,
+)
 
 __all__ = ["GatedParams", "KernelSizes", "check_gate_weights", "gate_block",
            "require_default_activations"]
@@ -115,9 +122,11 @@ class GatedParams(KernelSizes):
     @staticmethod
     def _random_arrays(input_size: int, units: int, gates: int, bias_shape: tuple[int, ...],
                        seed: int, scale: float, use_bias: bool) -> dict[str, Any]:
-        input_size = as_int("input_size", input_size, minimum=1)
-        units = as_int("units", units, minimum=1)
-        rng = np.random.default_rng(seed)
+        input_size = as_int("input_size", input_size, minimum=1, maximum=100_000)
+        units = as_int("units", units, minimum=1, maximum=100_000)
+        scale = positive_float("scale", scale)
+        use_bias = as_flag("use_bias", use_bias)
+        rng = generator_from(seed)
         return {
             "kernel": rng.uniform(-scale, scale, size=(input_size, gates * units)),
             "recurrent_kernel": rng.uniform(-scale, scale, size=(units, gates * units)),

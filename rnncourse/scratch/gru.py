@@ -35,7 +35,7 @@ from rnncourse.errors import ShapeError
 from rnncourse.scratch.activations import sigmoid
 from rnncourse.scratch.gate_layout import GatedParams
 from rnncourse.scratch.runner import CellStep, check_step_inputs
-from rnncourse.validation import as_int, one_of
+from rnncourse.validation import as_flag, as_int, one_of
 
 __all__ = [
     "GRU_CONVENTIONS",
@@ -133,6 +133,7 @@ class GRUParams(GatedParams):
     def random(cls, input_size: int, units: int, reset_after: bool = True, seed: int = 0,
                scale: float = 0.5, use_bias: bool = True) -> GRUParams:
         """Random weights, uniform in ``[-scale, scale]``, from a seeded generator."""
+        units = as_int("units", units, minimum=1, maximum=100_000)
         bias_shape = (2, 3 * units) if reset_after else (3 * units,)
         return cls(**cls._random_arrays(input_size, units, 3, bias_shape, seed, scale,
                                         use_bias), reset_after=reset_after)
@@ -221,5 +222,6 @@ def gru_parameter_count(input_size: int, units: int, reset_after: bool = True,
     """
     input_size = as_int("input_size", input_size, minimum=1)
     units = as_int("units", units, minimum=1)
+    reset_after, use_bias = as_flag("reset_after", reset_after), as_flag("use_bias", use_bias)
     bias = 0 if not use_bias else (6 * units if reset_after else 3 * units)
     return 3 * units * (input_size + units) + bias

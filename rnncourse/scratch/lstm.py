@@ -38,7 +38,7 @@ from rnncourse.errors import ShapeError
 from rnncourse.scratch.activations import sigmoid
 from rnncourse.scratch.gate_layout import GatedParams, gate_block
 from rnncourse.scratch.runner import CellStep, check_step_inputs
-from rnncourse.validation import as_int
+from rnncourse.validation import as_flag, as_int
 
 __all__ = [
     "LSTM_GATES",
@@ -109,6 +109,7 @@ class LSTMParams(GatedParams):
     def random(cls, input_size: int, units: int, seed: int = 0, scale: float = 0.5,
                use_bias: bool = True) -> LSTMParams:
         """Random weights, uniform in ``[-scale, scale]``, from a seeded generator."""
+        units = as_int("units", units, minimum=1, maximum=100_000)
         return cls(**cls._random_arrays(input_size, units, 4, (4 * units,), seed, scale,
                                         use_bias))
 
@@ -158,9 +159,9 @@ def keras_initial_lstm_bias(units: int, unit_forget_bias: bool = True) -> np.nda
     ``sigmoid(1) = 0.73``, so the cell keeps its memory early in training); the other
     blocks start at zero. It changes only this starting value, never the forward pass.
     """
-    units = as_int("units", units, minimum=1)
+    units = as_int("units", units, minimum=1, maximum=100_000)
     bias = np.zeros(4 * units)
-    if unit_forget_bias:
+    if as_flag("unit_forget_bias", unit_forget_bias):
         bias[gate_block(LSTM_GATES, "f", units)] = 1.0
     return bias
 
@@ -169,4 +170,5 @@ def lstm_parameter_count(input_size: int, units: int, use_bias: bool = True) -> 
     """Weights in one LSTM layer: ``4 * units * (input + units + 1)``, 4x a SimpleRNN."""
     input_size = as_int("input_size", input_size, minimum=1)
     units = as_int("units", units, minimum=1)
+    use_bias = as_flag("use_bias", use_bias)
     return 4 * units * (input_size + units + (1 if use_bias else 0))

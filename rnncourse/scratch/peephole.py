@@ -27,7 +27,7 @@ from rnncourse.scratch.activations import sigmoid
 from rnncourse.scratch.gate_layout import KernelSizes, check_gate_weights
 from rnncourse.scratch.lstm import LSTMState, LSTMStepCache
 from rnncourse.scratch.runner import CellStep, check_step_inputs
-from rnncourse.validation import as_float_array, as_int
+from rnncourse.validation import as_float_array, as_int, generator_from, positive_float
 
 __all__ = [
     "PEEPHOLE_NAMES",
@@ -76,9 +76,10 @@ class PeepholeLSTMParams(KernelSizes):
     def random(cls, input_size: int, units: int, seed: int = 0,
                scale: float = 0.5) -> PeepholeLSTMParams:
         """Random weights, uniform in ``[-scale, scale]``, from a seeded generator."""
-        input_size = as_int("input_size", input_size, minimum=1)
-        units = as_int("units", units, minimum=1)
-        rng = np.random.default_rng(seed)
+        input_size = as_int("input_size", input_size, minimum=1, maximum=100_000)
+        units = as_int("units", units, minimum=1, maximum=100_000)
+        scale = positive_float("scale", scale)
+        rng = generator_from(seed)
 
         def draw(*shape: int) -> np.ndarray:
             return rng.uniform(-scale, scale, size=shape)

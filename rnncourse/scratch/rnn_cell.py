@@ -21,10 +21,17 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from rnncourse.errors import ShapeError
+from rnncourse.errors import ArgumentTypeError, ShapeError
 from rnncourse.scratch.activations import tanh_derivative
 from rnncourse.scratch.runner import CellStep, check_step_inputs
-from rnncourse.validation import as_float_array, as_int, require_rank
+from rnncourse.validation import (
+    as_flag,
+    as_float_array,
+    as_int,
+    generator_from,
+    positive_float,
+    require_rank,
+)
 
 __all__ = [
     "RNNParams",
@@ -100,11 +107,12 @@ class RNNParams:
     def random(cls, input_size: int, hidden_size: int, output_size: int | None = None,
                seed: int = 0, scale: float = 0.5) -> RNNParams:
         """Random weights drawn from a seeded generator (uniform in ``[-scale, scale]``)."""
-        input_size = as_int("input_size", input_size, minimum=1)
-        hidden_size = as_int("hidden_size", hidden_size, minimum=1)
+        input_size = as_int("input_size", input_size, minimum=1, maximum=100_000)
+        hidden_size = as_int("hidden_size", hidden_size, minimum=1, maximum=100_000)
         if output_size is not None:
-            output_size = as_int("output_size", output_size, minimum=1)
-        rng = np.random.default_rng(seed)
+            output_size = as_int("output_size", output_size, minimum=1, maximum=100_000)
+        scale = positive_float("scale", scale)
+        rng = generator_from(seed)
 
         def draw(*shape: int) -> np.ndarray:
             return rng.uniform(-scale, scale, size=shape)
@@ -188,6 +196,7 @@ def rnn_cell_forward(params: RNNParams, x_t: np.ndarray, *, states: Any) -> Cell
         A :class:`~rnncourse.scratch.runner.CellStep` ``(h_t, (h_t,), cache)``: the output
         is the new state itself, and the cache is an :class:`RNNStepCache`.
     """
+    check_rnn_weights(params.W_xh, params.W_hh, params.b_h)  # the arrays may have been replaced
     x_t, (h_prev,) = check_step_inputs(params, x_t, states)
     pre_activation = x_t @ params.W_xh + h_prev @ params.W_hh + params.b_h
     h_t = np.tanh(pre_activation)
@@ -231,9 +240,17 @@ def rnn_cell_backward(dh_t: np.ndarray, cache: RNNStepCache) -> tuple[np.ndarray
 
 def rnn_readout(hidden_states: np.ndarray, params: RNNParams) -> np.ndarray:
     """Apply the dense read-out ``y_t = h_t @ W_hy + b_y`` to every state (logits)."""
+    if not isinstance(params, RNNParams):
+        raise ArgumentTypeError(f"params must be RNNParams with a read-out; got "
+                                f"{type(params).__name__}.")
     if params.W_hy is None:
-        raise ShapeError("These RNNParams have no read-out (W_hy is None).")
-    return np.asarray(hidden_states) @ params.W_hy + params.b_y
+        raise ShapeError("These RNNParams have no read-out (W_hy is None): create them with an "
+                         "output size, e.g. RNNParams.random(inputs, hidden, output_size=classes).")
+    hidden_states = as_float_array("hidden_states", hidden_states)
+    if hidden_states.ndim < 1 or hidden_states.shape[-1] != params.W_hy.shape[0]:
+        raise ShapeError(f"hidden_states must end in the {params.W_hy.shape[0]} hidden units, "
+                         f"(..., hidden); got shape {hidden_states.shape}.")
+    return hidden_states @ params.W_hy + params.b_y
 
 
 def simple_rnn_parameter_count(input_size: int, hidden_size: int, use_bias: bool = True) -> int:
@@ -243,4 +260,5 @@ def simple_rnn_parameter_count(input_size: int, hidden_size: int, use_bias: bool
     """
     input_size = as_int("input_size", input_size, minimum=1)
     hidden_size = as_int("hidden_size", hidden_size, minimum=1)
+    use_bias = as_flag("use_bias", use_bias)
     return hidden_size * (input_size + hidden_size + (1 if use_bias else 0))

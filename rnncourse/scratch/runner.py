@@ -28,7 +28,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 import numpy as np
 
 from rnncourse.errors import ShapeError
-from rnncourse.validation import as_float_array, check_mask
+from rnncourse.validation import as_flag, as_float_array, check_mask
 
 __all__ = [
     "Cell",
@@ -169,6 +169,8 @@ def run_rnn(cell: Cell, x: Any, *, initial_state: Any = None, mask: Any = None,
     if not isinstance(cell, Cell):
         raise ShapeError(f"run_rnn needs a cell's parameters (RNNParams, LSTMParams, GRUParams, "
                          f"PeepholeLSTMParams); got {type(cell).__name__}.")
+    return_sequences = as_flag("return_sequences", return_sequences)
+    go_backwards = as_flag("go_backwards", go_backwards)
     x = as_float_array("x", x, rank=3, meaning="(batch, time, input_dim)")
     batch, steps, features = x.shape
     if steps == 0:

@@ -56,14 +56,14 @@ def registry_entry(monkeypatch):
 
 
 class _Server:
-    def __init__(self, body: bytes, delay: float = 0.0):
+    def __init__(self, body: bytes, delay: float = 0.0, status: int = 200):
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - name fixed by http.server
                 outer.requests += 1
                 time.sleep(delay)
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 try:
@@ -88,8 +88,8 @@ class _Server:
 def serve():
     servers = []
 
-    def start(body: bytes, delay: float = 0.0) -> _Server:
-        server = _Server(body, delay)
+    def start(body: bytes, delay: float = 0.0, status: int = 200) -> _Server:
+        server = _Server(body, delay, status)
         servers.append(server)
         return server
 
@@ -219,8 +219,21 @@ def test_corrupted_download_is_rejected_and_nothing_is_kept(cache, serve, regist
     body = bytearray(_good_bytes())
     body[100] ^= 0xFF  # one flipped byte
     registry_entry(url=serve(bytes(body)).url)
-    with pytest.raises(ChecksumError, match="download of seattle_weather"):
+    with pytest.raises(ChecksumError, match="download of seattle_weather") as caught:
         download("seattle_weather")
+    assert list(cache.iterdir()) == []
+    # The message tells what happened to the partial file: it is gone, not "left untouched".
+    assert "discarded" in str(caught.value)
+    assert "untouched. Move or delete it yourself" not in str(caught.value)
+
+
+def test_a_missing_file_on_the_server_is_not_blamed_on_the_connection(cache, serve,
+                                                                      registry_entry):
+    registry_entry(url=serve(b"not here", status=404).url)
+    with pytest.raises(DownloadError, match="404") as caught:
+        download("seattle_weather")
+    message = str(caught.value)
+    assert "you may be offline" not in message.lower() and "moved" in message and "url=" in message
     assert list(cache.iterdir()) == []
 
 

@@ -111,16 +111,16 @@ def test_subset_and_helpers(train):
     assert describe(train)[0][0] in "+-"
     with pytest.raises(InputError, match="shape"):
         train.subset(np.ones(3, dtype=bool))
-    with pytest.raises(InputError, match="at least 1"):
+    with pytest.raises(InputError, match="positive whole number"):
         describe(train, 0)
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"examples": 7}, "even"),
     ({"examples": 0}, "even"),
-    ({"examples": 4.0}, "integer"),
+    ({"examples": 4.5}, "whole number"),
     ({"examples": 4, "split": "validation"}, "split must be one of"),
-    ({"examples": 4, "seed": -1}, "non-negative"),
+    ({"examples": 4, "seed": -1}, "negative"),
 ])
 def test_bad_arguments_name_the_fix(kwargs, message):
     with pytest.raises(InputError, match=message):

@@ -88,7 +88,7 @@ def test_builders_and_pyramid_parameters():
 def test_bad_counts_are_explained():
     with pytest.raises(ValueError, match="positive"):
         rnn_parameter_count("GRU", 0, 3)
-    with pytest.raises(ValueError, match="at least one layer"):
+    with pytest.raises(ValueError, match="units of each layer"):
         stacked_parameter_count("GRU", 3, [])
 
 

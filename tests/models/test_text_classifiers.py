@@ -16,7 +16,7 @@ from rnncourse.data.text import (
     standardize,
     vocabulary_from_texts,
 )
-from rnncourse.errors import InputError
+from rnncourse.errors import ArgumentTypeError, InputError
 from rnncourse.models.text_classifiers import (
     accuracy_report,
     build_bag_of_words_model,
@@ -44,7 +44,7 @@ def vectorizer(corpus):
 
 def test_standardize_lower_cases_and_drops_punctuation():
     assert standardize("No, this PHONE is good!") == ["no", "this", "phone", "is", "good"]
-    with pytest.raises(InputError, match="str"):
+    with pytest.raises(ArgumentTypeError, match="str"):
         standardize(3)
 
 

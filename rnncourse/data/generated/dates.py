@@ -32,7 +32,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnncourse.errors import InputError
+from rnncourse.errors import ArgumentTypeError, InputError
+from rnncourse.validation import MAX_COUNT, as_int, as_seed, one_of
 
 FIRST_DATE = dt.date(1950, 1, 1)
 LAST_DATE = dt.date(2049, 12, 31)
@@ -79,8 +80,7 @@ def _number_words(value: int) -> str:
 
 def ordinal_words(day: int) -> str:
     """A day of the month as an ordinal word: ``3 -> "third"``, ``21 -> "twenty-first"``."""
-    if not 1 <= day <= 31:
-        raise InputError(f"A day of the month is 1 to 31; got {day}.")
+    day = as_int("day", day, minimum=1, maximum=31)
     words = _number_words(day)
     head, _, last = words.rpartition("-")
     last = _ORDINAL_WORDS.get(last, last[:-1] + "ieth" if last.endswith("y") else last + "th")
@@ -89,6 +89,7 @@ def ordinal_words(day: int) -> str:
 
 def ordinal_suffix(day: int) -> str:
     """``1 -> "1st"``, ``2 -> "2nd"``, ``11 -> "11th"``, ``23 -> "23rd"``."""
+    day = as_int("day", day, minimum=0)
     if 10 <= day % 100 <= 20:
         return f"{day}th"
     return f"{day}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
@@ -98,6 +99,7 @@ def year_words(year: int) -> str:
     """A year as people say it: ``1984 -> "nineteen eighty-four"``,
     ``2009 -> "two thousand and nine"``, ``2000 -> "two thousand"``,
     ``2031 -> "twenty thirty-one"``, ``1905 -> "nineteen oh five"``."""
+    year = as_int("year", year, minimum=1000, maximum=9999)
     century, rest = divmod(year, 100)
     if century == 20 and rest < 10:
         return "two thousand" + (f" and {_ONES[rest]}" if rest else "")
@@ -110,6 +112,10 @@ def year_words(year: int) -> str:
 
 def format_date(date: dt.date, fmt: str) -> str:
     """Write ``date`` the way format ``fmt`` (one of :data:`DATE_FORMATS`) does."""
+    if not isinstance(date, dt.date):
+        raise ArgumentTypeError(f"date must be a datetime.date; got {type(date).__name__} "
+                                f"{date!r:.30}. For a text such as '2009-03-03' use "
+                                "datetime.date.fromisoformat(text).")
     month, weekday = MONTHS[date.month - 1], WEEKDAYS[date.weekday()]
     d, m, y, yy = date.day, date.month, date.year, date.year % 100
     writers = {
@@ -143,8 +149,7 @@ def split_of(date: dt.date) -> str:
 
 def dates_in_split(split: str) -> list[dt.date]:
     """Every day from :data:`FIRST_DATE` to :data:`LAST_DATE` that belongs to ``split``."""
-    if split not in SPLITS:
-        raise InputError(f"split must be one of {SPLITS}; got {split!r}.")
+    one_of("split", split, SPLITS)
     first, last = FIRST_DATE.toordinal(), LAST_DATE.toordinal()
     days = (dt.date.fromordinal(ordinal) for ordinal in range(first, last + 1))
     return [day for day in days if split_of(day) == split]
@@ -162,15 +167,16 @@ def make_date_records(count: int, *, split: str = "train", seed: int = 0,
                       formats: Sequence[str] = DATE_FORMATS) -> list[DateRecord]:
     """Draw ``count`` examples from ``split``: distinct days (while there are enough),
     each written in a format drawn uniformly from ``formats``. Deterministic per seed."""
-    if int(count) != count or count < 0:
-        raise InputError(f"count must be a whole number >= 0; got {count!r}.")
+    count = as_int("count", count, minimum=0, maximum=MAX_COUNT)
+    if isinstance(formats, str):
+        formats = (formats,)
     formats = tuple(formats)
     unknown = [name for name in formats if name not in DATE_FORMATS]
     if not formats or unknown:
         raise InputError(f"formats must be a non-empty selection of {DATE_FORMATS}; "
                          f"unknown: {unknown}.")
     days = dates_in_split(split)
-    rng = np.random.default_rng([int(seed), SPLITS.index(split)])
+    rng = np.random.default_rng([as_seed("seed", seed), SPLITS.index(split)])
     picks = rng.choice(len(days), size=int(count), replace=count > len(days))
     chosen_formats = rng.integers(0, len(formats), size=int(count))
     return [DateRecord(format_date(days[i], formats[f]), days[i].isoformat(), formats[f])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnncourse.validation import as_int, as_seed
+from rnncourse.validation import MAX_COUNT, as_int, as_seed
 
 __all__ = ["INTENTS", "make_intent_corpus"]
 
@@ -39,7 +39,7 @@ def make_intent_corpus(examples: int, seed: int = 0) -> tuple[list[str], np.ndar
     model works with a ``Dense(4, activation="softmax")`` output. Sentences are drawn
     uniformly over the intents from a few patterns each, filled from small word lists.
     """
-    examples = as_int("examples", examples, minimum=1)
+    examples = as_int("examples", examples, minimum=1, maximum=MAX_COUNT)
     rng = np.random.default_rng(as_seed("seed", seed))
     texts, labels = [], []
     for _ in range(int(examples)):

@@ -32,6 +32,14 @@ from typing import Any
 import numpy as np
 
 from rnncourse.errors import InputError, MissingDependencyError
+from rnncourse.validation import (
+    MAX_COUNT,
+    as_float,
+    as_float_array,
+    as_int,
+    generator_from,
+    positive_float,
+)
 
 MOTION_CLASSES: tuple[str, ...] = ("right", "left", "down", "up", "grow", "shrink")
 SEQUENCE_RULES: tuple[str, ...] = ("double", "add")
@@ -78,6 +86,8 @@ def digit_images(subset: str = "all") -> tuple[np.ndarray, np.ndarray]:
     """
     images, labels = _all_digits()
     index = np.arange(len(images))
+    if not isinstance(subset, str):
+        raise InputError(f"subset must be 'all', 'train' or 'test'; got {subset!r:.40}.")
     if subset == "all":
         keep = index
     elif subset == "train":
@@ -85,7 +95,7 @@ def digit_images(subset: str = "all") -> tuple[np.ndarray, np.ndarray]:
     elif subset == "test":
         keep = index[index % _TEST_EVERY == _TEST_EVERY - 1]
     else:
-        raise InputError(f"subset={subset!r} is not one of 'all', 'train', 'test'.")
+        raise InputError(f"subset={subset!r:.40} is not one of 'all', 'train', 'test'.")
     return images[keep], labels[keep]
 
 
@@ -169,12 +179,6 @@ class MotionClips:
         return len(self.labels)
 
 
-def _check_positive_int(name: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise InputError(f"{name} must be an integer of at least {minimum}; got {value!r}.")
-    return int(value)
-
-
 def _trajectory(rng: np.random.Generator, n: int, frames: int, low: float, high: float,
                 travel_range: tuple[float, float]) -> np.ndarray:
     """Values moving linearly from a random start by a random travel, inside [low, high]."""
@@ -224,21 +228,27 @@ def make_motion_clips(
     Returns:
         A :class:`MotionClips`.
     """
-    n_clips = _check_positive_int("n_clips", n_clips)
-    frames = _check_positive_int("frames", frames, minimum=2)
-    frame_size = _check_positive_int("frame_size", frame_size, minimum=12)
-    chunk = _check_positive_int("chunk", chunk)
+    n_clips = as_int("n_clips", n_clips, minimum=1, maximum=MAX_COUNT)
+    frames = as_int("frames", frames, minimum=2, maximum=10_000)
+    frame_size = as_int("frame_size", frame_size, minimum=12, maximum=1024)
+    chunk = as_int("chunk", chunk, minimum=1)
+    if n_clips * frames * frame_size ** 2 > 100 * MAX_COUNT:
+        raise InputError(f"{n_clips} clips of {frames} frames of {frame_size}x{frame_size} "
+                         "pixels would not fit in memory; use fewer or smaller clips.")
+    if isinstance(classes, str):
+        classes = (classes,)
     classes = tuple(classes)
     unknown = [name for name in classes if name not in MOTION_CLASSES]
     if not classes or unknown or len(set(classes)) != len(classes):
         raise InputError(
             f"classes must be distinct names from {MOTION_CLASSES}; got {classes!r}."
         )
+    noise = positive_float("noise", noise, allow_zero=True)
     if not 0 <= noise < 1:
         raise InputError(f"noise is a pixel standard deviation in [0, 1); got {noise!r}.")
     images, digit_labels = digit_images(digit_subset)
 
-    rng = np.random.default_rng(seed)
+    rng = generator_from(seed)
     labels = rng.permutation(np.arange(n_clips) % len(classes))
     which = rng.integers(0, len(images), size=n_clips)
     length = float(frame_size)
@@ -308,7 +318,7 @@ def single_frames(clips: np.ndarray, seed: int = 0) -> np.ndarray:
         raise InputError(
             f"clips should be (n, frames, height, width[, channels]); got shape {clips.shape}."
         )
-    rng = np.random.default_rng(seed)
+    rng = generator_from(seed)
     pick = rng.integers(0, clips.shape[1], size=len(clips))
     return clips[np.arange(len(clips)), pick]
 
@@ -329,7 +339,11 @@ def frame_statistics(frames: np.ndarray, threshold: float = 0.25) -> np.ndarray:
         ``(n, 6)`` float64: mean intensity, centre of mass (row, column), ink area (share
         of pixels above ``threshold``) and the spread of the mass along rows and columns.
     """
-    frames = np.asarray(frames, dtype=np.float64)
+    frames = as_float_array("frames", frames, finite=True)
+    threshold = as_float("threshold", threshold)
+    if not 0 < threshold < 1:
+        raise InputError(f"threshold is a pixel intensity between 0 and 1 (exclusive); got "
+                         f"{threshold}.")
     if frames.ndim == 4 and frames.shape[-1] == 1:
         frames = frames[..., 0]
     if frames.ndim != 3:
@@ -384,10 +398,12 @@ def nearest_centroid_accuracy(train_x: np.ndarray, train_y: np.ndarray, test_x: 
     Returns:
         The share of ``test_x`` rows whose nearest training-class mean has the right label.
     """
-    train_x, test_x = np.asarray(train_x, float), np.asarray(test_x, float)
-    train_y = np.asarray(train_y)
+    train_x = as_float_array("train_x", train_x, finite=True)
+    test_x = as_float_array("test_x", test_x, finite=True)
+    train_y, test_y = np.asarray(train_y), np.asarray(test_y)
     if (train_x.ndim != 2 or test_x.ndim != 2 or train_x.shape[1] != test_x.shape[1]
-            or len(train_x) != len(train_y) or len(test_x) != len(np.asarray(test_y))):
+            or train_y.ndim != 1 or test_y.ndim != 1
+            or len(train_x) != len(train_y) or len(test_x) != len(test_y)):
         raise InputError(
             "Expected (n, features) train and test statistics with one label per row and the "
             f"same features; got {train_x.shape}, {np.shape(train_y)}, {test_x.shape}, "
@@ -510,17 +526,19 @@ def make_digit_sequences(
     Returns:
         A :class:`DigitSequences`.
     """
-    n_sequences = _check_positive_int("n_sequences", n_sequences)
-    length = _check_positive_int("length", length, minimum=2)
-    max_value = _check_positive_int("max_value", max_value)
-    max_step = _check_positive_int("max_step", max_step)
+    n_sequences = as_int("n_sequences", n_sequences, minimum=1, maximum=MAX_COUNT)
+    length = as_int("length", length, minimum=2, maximum=1000)
+    max_value = as_int("max_value", max_value, minimum=1)
+    max_step = as_int("max_step", max_step, minimum=1, maximum=99)
+    if isinstance(rules, str):
+        rules = (rules,)
     if max_value > 99:
         raise InputError(f"max_value={max_value}: the images have two digit cells, so use <= 99.")
     rules = tuple(rules)
     unknown = [rule for rule in rules if rule not in SEQUENCE_RULES]
     if not rules or unknown or len(set(rules)) != len(rules):
         raise InputError(f"rules must be distinct names from {SEQUENCE_RULES}; got {rules!r}.")
-    rng = np.random.default_rng(seed)
+    rng = generator_from(seed)
     rule_index = rng.permutation(np.arange(n_sequences) % len(rules))
     full = np.zeros((n_sequences, length + 1), dtype=np.int64)
     for index, rule in enumerate(rules):
@@ -554,7 +572,7 @@ def clips_dataset(inputs: np.ndarray, targets: Any, *, batch_size: int = 32,
     import tensorflow as tf
 
     inputs = np.asarray(inputs, dtype=np.float32)
-    batch_size = _check_positive_int("batch_size", batch_size)
+    batch_size = as_int("batch_size", batch_size, minimum=1)
     target_arrays = targets.values() if isinstance(targets, dict) else [targets]
     for array in target_arrays:
         if len(array) != len(inputs):

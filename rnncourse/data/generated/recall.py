@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnncourse.errors import InputError
-from rnncourse.validation import as_int, as_seed
+from rnncourse.validation import MAX_COUNT, MAX_LENGTH, as_int, as_seed, generator_from
 
 __all__ = ["SYMBOLS", "TEST_EXAMPLES", "marked_recall", "recall_datasets"]
 
@@ -21,12 +21,6 @@ SYMBOLS = 4
 
 TEST_EXAMPLES = 500
 """Held-out sequences per length on which accuracy is measured."""
-
-
-def _generator(seed: int | np.random.Generator) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(as_seed("seed", seed))
 
 
 def marked_recall(examples: int, length: int, seed: int | np.random.Generator,
@@ -45,11 +39,15 @@ def marked_recall(examples: int, length: int, seed: int | np.random.Generator,
         a one-hot symbol plus a last feature that is 1 at the marked step only;
         ``labels`` ``(examples,)`` holds the marked symbol.
     """
-    examples = as_int("examples", examples, minimum=1)
-    length = as_int("length", length, minimum=1)
-    if as_int("symbols", symbols) < 2:
+    examples = as_int("examples", examples, minimum=1, maximum=MAX_COUNT)
+    length = as_int("length", length, minimum=1, maximum=MAX_LENGTH)
+    symbols = as_int("symbols", symbols, maximum=10_000)
+    if examples * length * (symbols + 1) > 50 * MAX_COUNT:
+        raise InputError(f"{examples} sequences of {length} steps with {symbols} symbols are "
+                         "too many to hold in memory; use fewer or shorter sequences.")
+    if symbols < 2:
         raise InputError(f"A recall task needs at least 2 symbols; got {symbols}.")
-    generator = _generator(seed)
+    generator = generator_from(seed)
     drawn = generator.integers(0, symbols, size=(examples, length))
     marked = generator.integers(0, length, size=examples)
     inputs = np.zeros((examples, length, symbols + 1), dtype="float32")
@@ -65,6 +63,7 @@ def recall_datasets(length: int, examples: int, seed: int,
 
     Every cell type sees exactly the same data at a given length and seed.
     """
+    test_examples = as_int("test_examples", test_examples, minimum=1, maximum=MAX_COUNT)
     generator = np.random.default_rng(as_seed("seed", seed) + as_int("length", length, minimum=1))
     train = marked_recall(examples, length, generator)
     test = marked_recall(test_examples, length, generator)

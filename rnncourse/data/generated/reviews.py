@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnncourse.errors import InputError
+from rnncourse.validation import MAX_COUNT, as_int, as_seed
 
 POSITIVE_ADJECTIVES = ("good", "great", "excellent", "fantastic", "solid", "lovely", "okay",
                        "superb")
@@ -266,7 +267,7 @@ class ReviewCorpus:
 
 def templates_for(split: str) -> tuple[Template, ...]:
     """The templates of ``split`` (``"train"`` or ``"test"``)."""
-    if split not in SPLITS:
+    if not isinstance(split, str) or split not in SPLITS:
         raise InputError(f"split must be one of {SPLITS}, got {split!r}. Use 'train' "
                          "(also for validation) and 'test' for the held-out templates.")
     return TRAIN_TEMPLATES if split == "train" else TEST_TEMPLATES
@@ -315,21 +316,19 @@ def make_review_corpus(examples: int, split: str = "train", seed: int = 0) -> Re
         seed: Seed of the generator; the same seed gives the same corpus.
 
     Raises:
-        ReviewCorpusError: ``examples`` is not a positive even integer, the split is
+        InputError: ``examples`` is not a positive even integer, the split is
             unknown, or the seed is not a non-negative integer.
     """
-    if isinstance(examples, bool) or not isinstance(examples, int | np.integer):
-        raise InputError(f"examples must be an integer, got {type(examples).__name__}.")
+    examples = as_int("examples", examples, maximum=MAX_COUNT)
     if examples < 2 or examples % 2:
         raise InputError(f"examples must be a positive even number (sentences come in "
                          f"positive/negative pairs); got {examples}. Try "
                          f"{max(2, examples + examples % 2)}.")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(f"seed must be a non-negative integer, got {seed!r}.")
+    as_seed("seed", seed)
     templates = templates_for(split)
     for template in templates:
         template.validate()
-    rng = np.random.default_rng([int(seed), SPLITS.index(split)])
+    rng = np.random.default_rng([as_seed("seed", seed), SPLITS.index(split)])
 
     texts, labels, patterns, families, pair_ids = [], [], [], [], []
     for pair in range(examples // 2):
@@ -372,8 +371,7 @@ def corpus_vocabulary() -> list[str]:
 
 def describe(corpus: ReviewCorpus, examples_per_family: int = 1) -> list[str]:
     """A few example lines per family, ``"+ the phone is good"`` style, for printing."""
-    if examples_per_family < 1:
-        raise InputError("examples_per_family must be at least 1.")
+    examples_per_family = as_int("examples_per_family", examples_per_family, minimum=1)
     lines, seen = [], Counter()
     for text, label, family in zip(corpus.texts, corpus.labels, corpus.families, strict=True):
         if seen[family] < examples_per_family:

@@ -18,18 +18,20 @@ from __future__ import annotations
 import numpy as np
 
 from rnncourse.errors import InputError
+from rnncourse.validation import (
+    MAX_COUNT,
+    MAX_LENGTH,
+    as_float,
+    as_int,
+    generator_from,
+    positive_float,
+)
 
 # Tags of lookahead_tags.
 FIRST_HALF, SECOND_HALF, NO_CUE = 0, 1, 2
 # Tags of ambiguous_word_tags; token 0 is the ambiguous word.
 AMBIGUOUS_TOKEN = 0
 LOWER_WORD, UPPER_WORD, TOY, PERSON = 0, 1, 2, 3
-
-
-def _generator(seed: int | np.random.Generator) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(int(seed))
 
 
 def _require(condition: bool, message: str) -> None:
@@ -57,14 +59,19 @@ def lookahead_tags(examples: int, length: int, lookahead: int, vocabulary_size: 
     Returns:
         ``(tokens, tags)``, both ``int32`` of shape ``(examples, length)``.
     """
-    _require(examples >= 1, f"examples must be at least 1, got {examples}.")
+    examples = as_int("examples", examples, minimum=1, maximum=MAX_COUNT)
+    length = as_int("length", length, minimum=2, maximum=MAX_LENGTH)
+    lookahead = as_int("lookahead", lookahead, minimum=1)
+    vocabulary_size = as_int("vocabulary_size", vocabulary_size, minimum=2, maximum=MAX_COUNT)
+    _require(examples * length <= MAX_COUNT * 10,
+             f"{examples} sequences of {length} words are too many to hold; use fewer.")
     _require(1 <= lookahead < length,
              f"lookahead must be between 1 and length - 1 = {length - 1}, got {lookahead}; "
              "make the sequences longer or look less far ahead.")
     _require(vocabulary_size >= 2 and vocabulary_size % 2 == 0,
              f"vocabulary_size must be even and at least 2 (two halves), got "
              f"{vocabulary_size}.")
-    generator = _generator(seed)
+    generator = generator_from(seed)
     tokens = generator.integers(0, vocabulary_size, size=(examples, length)).astype(np.int32)
     tags = np.full((examples, length), NO_CUE, dtype=np.int32)
     tags[:, :length - lookahead] = (tokens[:, lookahead:] >= vocabulary_size // 2)
@@ -78,6 +85,8 @@ def causal_accuracy_ceiling(length: int, lookahead: int) -> float:
     :data:`NO_CUE` tags right, but every other tag is a fair coin to it: the ceiling is
     ``((length - lookahead) * 0.5 + lookahead) / length``.
     """
+    length = as_int("length", length, minimum=2)
+    lookahead = as_int("lookahead", lookahead, minimum=1)
     _require(1 <= lookahead < length,
              f"lookahead must be between 1 and length - 1 = {length - 1}, got {lookahead}.")
     return ((length - lookahead) * 0.5 + lookahead) / length
@@ -107,7 +116,10 @@ def ambiguous_word_tags(examples: int, length: int, vocabulary_size: int,
     Returns:
         ``(tokens, tags)``, both ``int32`` of shape ``(examples, length)``.
     """
-    _require(examples >= 1, f"examples must be at least 1, got {examples}.")
+    examples = as_int("examples", examples, minimum=1, maximum=MAX_COUNT)
+    length = as_int("length", length, minimum=1, maximum=MAX_LENGTH)
+    vocabulary_size = as_int("vocabulary_size", vocabulary_size, maximum=MAX_COUNT)
+    ambiguous_rate = as_float("ambiguous_rate", ambiguous_rate)
     _require(length >= 2, f"length must be at least 2 (a word and the word after it), got "
                           f"{length}.")
     _require(vocabulary_size >= 3 and vocabulary_size % 2 == 1,
@@ -115,7 +127,7 @@ def ambiguous_word_tags(examples: int, length: int, vocabulary_size: int,
              f"halves of ordinary words), got {vocabulary_size}.")
     _require(0.0 < ambiguous_rate <= 1.0,
              f"ambiguous_rate must be in (0, 1], got {ambiguous_rate}.")
-    generator = _generator(seed)
+    generator = generator_from(seed)
     half = (vocabulary_size - 1) // 2
     tokens = generator.integers(1, vocabulary_size, size=(examples, length)).astype(np.int32)
     chosen = np.zeros((examples, length), dtype=bool)
@@ -152,12 +164,14 @@ def frequency_sequences(examples: int, length: int, classes: int = 3, noise: flo
     Returns:
         ``(x, y)``: ``float32`` inputs ``(examples, length, 1)`` and ``int32`` labels.
     """
-    _require(examples >= 1, f"examples must be at least 1, got {examples}.")
-    _require(classes >= 2, f"classes must be at least 2, got {classes}.")
+    examples = as_int("examples", examples, minimum=1, maximum=MAX_COUNT)
+    length = as_int("length", length, minimum=1, maximum=MAX_LENGTH)
+    classes = as_int("classes", classes, minimum=2)
+    noise = positive_float("noise", noise, allow_zero=True)
     _require(length >= 4 * (2 + 2 * (classes - 1)),
              f"length {length} is too short to tell {classes} frequencies apart; use at "
              f"least {4 * (2 + 2 * (classes - 1))} steps (4 per cycle of the fastest wave).")
-    generator = _generator(seed)
+    generator = generator_from(seed)
     labels = generator.integers(0, classes, size=examples).astype(np.int32)
     cycles = 2.0 + 2.0 * labels
     phase = generator.uniform(0, 2 * np.pi, size=examples)
