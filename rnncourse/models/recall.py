@@ -24,10 +24,10 @@ import keras
 import numpy as np
 
 from rnncourse.data.generated.recall import SYMBOLS, TEST_EXAMPLES, recall_datasets
-from rnncourse.data.registry import data_dir
+from rnncourse.data.registry import data_dir, writable_data_dir
 from rnncourse.errors import InputError, UnknownNameError
 from rnncourse.training import fit
-from rnncourse.validation import as_int, one_of
+from rnncourse.validation import as_int, as_seed, one_of
 
 __all__ = [
     "CELL_TYPES",
@@ -213,7 +213,16 @@ def compare_long_range(lengths: Iterable[int], *, units: int, examples: int, epo
     Returns:
         A :class:`LongRangeResults`; its ``source`` says whether it was trained now.
     """
-    lengths = [int(length) for length in lengths]
+    if isinstance(lengths, int | str):
+        raise InputError(f"lengths must be a list of sequence lengths such as [10, 30, 60]; "
+                         f"got {lengths!r}.")
+    lengths = [as_int("lengths", length, minimum=1, maximum=100_000) for length in lengths]
+    units = as_int("units", units, minimum=1)
+    examples = as_int("examples", examples, minimum=1)
+    epochs = as_int("epochs", epochs, minimum=1)
+    seed = as_seed("seed", seed)
+    if save:  # fail now, not after an hour of training, if the results cannot be saved
+        writable_data_dir("results")
     if not lengths or min(lengths) < 1:
         raise InputError(f"Give at least one positive length; got {lengths}.")
     unknown = [cell for cell in cells if cell not in CELL_TYPES]
@@ -239,6 +248,6 @@ def compare_long_range(lengths: Iterable[int], *, units: int, examples: int, epo
                          seed=seed) for length, cell in pairs]
     results = LongRangeResults(runs=runs, settings=settings)
     if save:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        writable_data_dir("results")
         path.write_text(results.to_json())
     return results
