@@ -120,7 +120,7 @@ def test_results_round_trip_through_json():
 
 @pytest.mark.parametrize("kwargs, words", [
     ({"lengths": []}, "at least one positive length"),
-    ({"lengths": [0, 5]}, "at least one positive length"),
+    ({"lengths": [0, 5]}, "lengths must be a positive"),
     ({"lengths": [5], "cells": ["LSTM", "Attention"]}, "non-empty selection"),
 ])
 def test_compare_rejects_bad_arguments(kwargs, words):
