@@ -68,7 +68,8 @@ def _mask_after_softmax(query, value, value_mask):
     return weights @ value, weights
 
 
-def check_scaled_dot_attention(learner: Callable, show: bool = True) -> CheckResult:
+def check_scaled_dot_attention(learner: Callable, show: bool = True,
+                               hint: bool = False) -> CheckResult:
     """Check ``learner(query, value, value_mask) -> (context, weights)``.
 
     ``query`` is ``(batch, Tq, dim)``, ``value`` is ``(batch, Tv, dim)`` (it is also the
@@ -95,7 +96,7 @@ def check_scaled_dot_attention(learner: Callable, show: bool = True) -> CheckRes
                 "You masked after the softmax, so the weights no longer sum to 1. Mask the "
                 "scores before the softmax instead (very negative scores at padding)."),
     ]
-    hint = ("scores = query @ value.transpose(0, 2, 1) / sqrt(dim); set masked scores to "
+    hint_text = ("scores = query @ value.transpose(0, 2, 1) / sqrt(dim); set masked scores to "
             "-1e9; weights = softmax over the last axis; context = weights @ value.")
     return run_check("scaled_dot_attention", learner, reference_scaled_dot_attention,
-                     _attention_cases(8), mistakes, hint=hint, show=show)
+                     _attention_cases(8), mistakes, hint=hint_text, show=show, hint_requested=hint)

@@ -56,14 +56,14 @@ ALIGN_MISTAKES = (
 
 
 def check_align_and_concat(learner: Callable[[np.ndarray, np.ndarray], np.ndarray],
-                           show: bool = True) -> CheckResult:
+                           show: bool = True, hint: bool = False) -> CheckResult:
     """Check ``learner(forward_states, backward_states)`` against the aligned concatenation."""
     return run_check(
         "Align and concatenate the two directions",
         learner, reference_align_and_concat, _align_cases(), ALIGN_MISTAKES,
         hint="flip the backward states along time (axis 1), then np.concatenate([...], "
              "axis=-1) with the forward states first.",
-        show=show,
+        show=show, hint_requested=hint,
     )
 
 
@@ -105,12 +105,12 @@ PAIR_MISTAKES = (
 
 
 def check_pair_steps(learner: Callable[[np.ndarray], np.ndarray],
-                     show: bool = True) -> CheckResult:
+                     show: bool = True, hint: bool = False) -> CheckResult:
     """Check ``learner(x)``, the pyramid's step pairing, against the reference."""
     return run_check(
         "Pair consecutive time steps",
         learner, reference_pair_steps, _pair_cases(), PAIR_MISTAKES,
         hint="x.reshape(batch, steps // 2, 2 * features) puts steps 2j and 2j+1 side by "
              "side, because a step's features are contiguous in memory.",
-        show=show,
+        show=show, hint_requested=hint,
     )

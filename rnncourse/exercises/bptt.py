@@ -17,6 +17,7 @@ from rnncourse.exercises.checking import (
     guarded,
     outputs_match,
     run_check,
+    with_hint,
 )
 from rnncourse.scratch.rnn_cell import RNNParams, rnn_cell_backward, rnn_cell_forward
 
@@ -86,7 +87,8 @@ def _diagnose_cell_backward(learner: Callable, cases: Sequence[tuple],
     return None
 
 
-def check_rnn_cell_backward(learner: Callable, show: bool = True) -> CheckResult:
+def check_rnn_cell_backward(learner: Callable, show: bool = True,
+                            hint: bool = False) -> CheckResult:
     """Check ``learner(dh_t, cache) -> (dx_t, dh_prev, dW_xh, dW_hh, db_h)``.
 
     ``cache`` is ``(x_t, h_prev, h_t, W_xh, W_hh)`` from ``rnn_cell_forward``. A wrong
@@ -115,18 +117,19 @@ def check_rnn_cell_backward(learner: Callable, show: bool = True) -> CheckResult
         Mistake(tanh_of_state, "Every gradient is wrong: h_t is already tanh(z), so "
                 "tanh'(z) = 1 - h_t**2; do not apply tanh to h_t again."),
     ]
-    hint = ("dz = dh_t * (1 - h_t**2); then dx_t = dz @ W_xh.T, dh_prev = dz @ W_hh.T, "
+    hint_text = ("dz = dh_t * (1 - h_t**2); then dx_t = dz @ W_xh.T, dh_prev = dz @ W_hh.T, "
             "dW_xh = x_t.T @ dz, dW_hh = h_prev.T @ dz, db_h = dz.sum(axis=0).")
     cases = _cell_backward_cases(4)
     result = run_check("rnn_cell_backward", learner, rnn_cell_backward, cases, mistakes,
-                       hint=hint, show=False)
+                       hint=hint_text, show=False, hint_requested=hint)
     if result.unexplained:
         try:
             diagnosis = _diagnose_cell_backward(guarded(learner), cases, rnn_cell_backward)
         except LearnerTimeout:
             diagnosis = TIMEOUT_MESSAGE.format(seconds=check_timeout())
         if diagnosis:
-            result = CheckResult(result.exercise, FAILED, diagnosis)
+            result = CheckResult(result.exercise, FAILED,
+                                 with_hint(result.exercise, diagnosis, hint_text, hint))
     if show:
         print(result)
     return result

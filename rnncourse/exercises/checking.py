@@ -1,5 +1,10 @@
 """The checking machinery every exercise uses: run, compare, diagnose, report.
 
+Feedback comes in steps, as a good tutor gives it. The first answer that is wrong is told
+*what* is wrong (the likely mistake, or which case and how). A hint about *how* to get there
+comes only when the learner asks for it (``check_...(my_function, hint=True)``) or after a
+second wrong attempt, and hints never contain the solution's code.
+
 Learner code is run defensively: on deep copies of the inputs (so a function that changes
 its arguments in place cannot change what the reference sees, and is told so), under a
 time limit (an endless loop is stopped and reported, default :data:`DEFAULT_TIMEOUT_S`
@@ -135,6 +140,35 @@ def holds_text(value: Any) -> bool:
     return False
 
 
+_FAILED_ATTEMPTS: dict[str, int] = {}  # exercise name -> wrong or crashing attempts so far
+
+
+def attempts(exercise: str) -> int:
+    """How many wrong (or crashing) answers to ``exercise`` were checked in this session."""
+    return _FAILED_ATTEMPTS.get(exercise, 0)
+
+
+def reset_attempts(exercise: str | None = None) -> None:
+    """Forget the attempts of one exercise (or of all), so the next hint waits again."""
+    if exercise is None:
+        _FAILED_ATTEMPTS.clear()
+    else:
+        _FAILED_ATTEMPTS.pop(exercise, None)
+
+
+HINT_OFFER = "Stuck? Run the check again with hint=True for a hint."
+
+
+def with_hint(exercise: str, message: str, hint: str, hint_requested: bool) -> str:
+    """``message`` plus the hint when it was asked for or this is a repeated wrong attempt,
+    else plus the offer of a hint."""
+    if not hint:
+        return message
+    if hint_requested or attempts(exercise) >= 2:
+        return f"{message} Hint: {hint}"
+    return f"{message} {HINT_OFFER}"
+
+
 TIMEOUT_MESSAGE = ("Your function ran for more than {seconds:g} s on a small test case and was "
                    "stopped: look for a loop whose condition never becomes false (or that "
                    "never advances its counter). If your kernel stays busy, interrupt or "
@@ -215,6 +249,7 @@ def run_check(
     atol: float = 1e-6,
     show: bool = True,
     timeout: float | None = None,
+    hint_requested: bool = False,
 ) -> CheckResult:
     """Compare ``learner`` with ``reference`` on ``cases`` and diagnose a wrong answer.
 
@@ -225,14 +260,21 @@ def run_check(
         cases: Argument tuples to call both with (random inputs, edge cases).
         mistakes: Plausible wrong answers; the first one the learner agrees with on
             every case is named in the feedback.
-        hint: Printed when the exercise has not been attempted or raises.
+        hint: How to approach the exercise, never its code. Shown only when asked
+            (``hint_requested``) or from the second wrong attempt on.
         atol: Absolute tolerance for numeric comparison.
         show: Print the result (set ``False`` in tests).
         timeout: Seconds one call of ``learner`` may take (default
             :data:`DEFAULT_TIMEOUT_S`, or ``RNNCOURSE_CHECK_TIMEOUT``).
+        hint_requested: The learner asked for the hint (``check_...(fn, hint=True)``).
     """
 
-    def finish(status: str, message: str, unexplained: bool = False) -> CheckResult:
+    def finish(status: str, message: str, unexplained: bool = False,
+               offer_hint: bool = False) -> CheckResult:
+        if status in (FAILED, ERROR):
+            _FAILED_ATTEMPTS[exercise] = attempts(exercise) + 1
+        if offer_hint:
+            message = with_hint(exercise, message, hint, hint_requested)
         result = CheckResult(exercise, status, message, unexplained)
         if show:
             print(result)
@@ -248,16 +290,18 @@ def run_check(
         try:
             call = call_learner(learner, case, seconds)
         except NotImplementedError:
-            return finish(NOT_ATTEMPTED, f"Not attempted yet. Hint: {hint}")
+            return finish(NOT_ATTEMPTED, "Not attempted yet: replace `raise NotImplementedError` "
+                                         "with your code and run the cell again.",
+                          offer_hint=True)
         except LearnerTimeout:
             return finish(ERROR, TIMEOUT_MESSAGE.format(seconds=seconds))
         except Exception as error:  # noqa: BLE001 - any learner bug becomes feedback
-            return finish(ERROR, f"Your function raised {type(error).__name__}: {error}. "
-                                 f"Hint: {hint}")
+            return finish(ERROR, f"Your function raised {type(error).__name__}: {error}.",
+                          offer_hint=True)
         answer = call.answer
         if answer is None:
             return finish(NOT_ATTEMPTED, "Your function returned None: did you forget "
-                                         f"`return`? Hint: {hint}")
+                                         "`return`?")
         if call.changed:
             return finish(FAILED, f"Your function changed its input {', '.join(call.changed)} "
                                   "in place, so the caller's data is altered. Leave the inputs "
@@ -283,15 +327,17 @@ def run_check(
                 matches = False
                 break
         if matches:
-            return finish(FAILED, mistake.feedback)
+            return finish(FAILED, mistake.feedback, offer_hint=bool(hint_requested))
 
     for case_number, (answer, want) in enumerate(zip(answers, expected, strict=True)):
         if not outputs_match(answer, want, atol):
             got_shape, want_shape = _shape_of(answer), _shape_of(want)
             if got_shape != want_shape:
                 return finish(FAILED, f"Case {case_number + 1}: your output has shape "
-                                      f"{got_shape}, expected {want_shape}.", unexplained=True)
+                                      f"{got_shape}, expected {want_shape}.", unexplained=True,
+                              offer_hint=True)
             return finish(FAILED, f"Case {case_number + 1}: the shape is right but the values "
-                                  f"differ from the reference. Hint: {hint}", unexplained=True)
+                                  "differ from the reference.", unexplained=True,
+                          offer_hint=True)
     return finish(FAILED, "Your answer differs from the reference.",  # pragma: no cover
                   unexplained=True)

@@ -29,6 +29,7 @@ from rnncourse.exercises.checking import (
     guarded,
     outputs_match,
     run_check,
+    with_hint,
 )
 from rnncourse.scratch.activations import sigmoid
 from rnncourse.scratch.lstm import LSTM_GATES, LSTMParams, lstm_cell_forward
@@ -239,10 +240,11 @@ def _diagnose(learner: Callable) -> str:
         if not outputs_match(run(case), reference_lstm_cell(*case), _ATOL):
             return (f"Every gate works from its bias alone, so the mistake is in {what} "
                     "to the pre-activations of all four blocks (before splitting them).")
-    return f"Your (h_t, c_t) differ from the reference. Hint: {_HINT}"
+    return "Your (h_t, c_t) differ from the reference."
 
 
-def check_lstm_cell(learner: Callable, show: bool = True) -> CheckResult:
+def check_lstm_cell(learner: Callable, show: bool = True,
+                    hint: bool = False) -> CheckResult:
     """Check ``learner(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias) -> (h_t, c_t)``.
 
     Shapes (batch-first, Keras layout): ``x_t`` ``(batch, input_dim)``, ``h_prev`` and
@@ -253,7 +255,7 @@ def check_lstm_cell(learner: Callable, show: bool = True) -> CheckResult:
     mistakes = _named_mistakes() + _order_mistakes()
     cases = _cases(5)
     result = run_check("lstm_cell", learner, reference_lstm_cell, cases, mistakes,
-                       hint=_HINT, show=False)
+                       hint=_HINT, show=False, hint_requested=hint)
     if result.unexplained:
         safe = guarded(learner)
         try:
@@ -266,8 +268,9 @@ def check_lstm_cell(learner: Callable, show: bool = True) -> CheckResult:
             message = TIMEOUT_MESSAGE.format(seconds=check_timeout())
         except Exception as error:  # noqa: BLE001 - a crash on a probe is feedback too
             message = (f"Your cell raised {type(error).__name__} on a probe with zero "
-                       f"weights: {error}. Hint: {_HINT}")
-        result = CheckResult(result.exercise, FAILED, message)
+                       f"weights: {error}.")
+        result = CheckResult(result.exercise, FAILED,
+                             with_hint(result.exercise, message, _HINT, hint))
     if show:
         print(result)
     return result

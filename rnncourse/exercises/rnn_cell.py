@@ -20,7 +20,8 @@ def _cell_cases(seed: int) -> list[tuple]:
     return cases
 
 
-def check_rnn_cell(learner: Callable, show: bool = True) -> CheckResult:
+def check_rnn_cell(learner: Callable, show: bool = True,
+                   hint: bool = False) -> CheckResult:
     """Check ``learner(x_t, h_prev, W_xh, W_hh, b_h) -> h_t`` (batch-first, Keras layout)."""
 
     def reference(x_t, h_prev, W_xh, W_hh, b_h):
@@ -50,10 +51,12 @@ def check_rnn_cell(learner: Callable, show: bool = True) -> CheckResult:
     ]
     return run_check("rnn_cell", learner, reference, _cell_cases(3), mistakes,
                      hint="mix the input through W_xh and the previous state through W_hh, "
-                          "add the bias, then squash the sum with tanh.", show=show)
+                          "add the bias, then squash the sum with tanh.",
+                     show=show, hint_requested=hint)
 
 
-def check_rnn_parameter_count(learner: Callable, show: bool = True) -> CheckResult:
+def check_rnn_parameter_count(learner: Callable, show: bool = True,
+                              hint: bool = False) -> CheckResult:
     """Check ``learner(input_size, hidden_size) -> int``: weights in one SimpleRNN layer."""
 
     def reference(inputs, hidden):
@@ -71,4 +74,4 @@ def check_rnn_parameter_count(learner: Callable, show: bool = True) -> CheckResu
     cases = [(100, 10), (3, 7), (1, 1), (32, 64)]
     return run_check("rnn_parameter_count", learner, reference, cases, mistakes,
                      hint="count W_xh (input x hidden), W_hh (hidden x hidden) and b_h "
-                          "(hidden).", atol=0, show=show)
+                          "(hidden).", atol=0, show=show, hint_requested=hint)

@@ -16,7 +16,8 @@ def _target_cases(seed: int) -> list[tuple]:
             for shape, start_id in (((3, 10), 1), ((1, 4), 1), ((5, 2), 7))]
 
 
-def check_teacher_forcing_inputs(learner: Callable, show: bool = True) -> CheckResult:
+def check_teacher_forcing_inputs(learner: Callable, show: bool = True,
+                                 hint: bool = False) -> CheckResult:
     """Check ``learner(targets, start_id) -> decoder_inputs`` (both ``(batch, Ty)``)."""
 
     def no_shift(targets, start_id):
@@ -49,7 +50,7 @@ def check_teacher_forcing_inputs(learner: Callable, show: bool = True) -> CheckR
     return run_check("teacher_forcing_inputs", learner, teacher_forcing_inputs,
                      _target_cases(7), mistakes,
                      hint="np.concatenate([a column of start_id, targets[:, :-1]], axis=1).",
-                     show=show)
+                     show=show, hint_requested=hint)
 
 
 def reference_beam_step(scores: np.ndarray, log_probabilities: np.ndarray,
@@ -83,7 +84,8 @@ def _beam_cases(seed: int) -> list[tuple]:
     return cases
 
 
-def check_beam_step(learner: Callable, show: bool = True) -> CheckResult:
+def check_beam_step(learner: Callable, show: bool = True,
+                    hint: bool = False) -> CheckResult:
     """Check ``learner(scores, log_probabilities, width) -> (parents, tokens, new_scores)``."""
 
     def ignores_history(scores, log_probabilities, width):
@@ -121,4 +123,5 @@ def check_beam_step(learner: Callable, show: bool = True) -> CheckResult:
     return run_check("beam_step", learner, reference_beam_step, _beam_cases(3), mistakes,
                      hint="add scores[:, None] to log_probabilities, flatten, take the "
                           "indices of the `width` largest (best first), then "
-                          "np.divmod(index, V) gives (parent, token).", show=show)
+                          "np.divmod(index, V) gives (parent, token).",
+                     show=show, hint_requested=hint)

@@ -16,7 +16,8 @@ def _series_cases(seed: int) -> list[tuple]:
             for length, window in ((12, 3), (20, 5), (8, 1), (6, 5))]
 
 
-def check_make_windows(learner: Callable, show: bool = True) -> CheckResult:
+def check_make_windows(learner: Callable, show: bool = True,
+                       hint: bool = False) -> CheckResult:
     """Check ``learner(series, window) -> (inputs, targets)`` for a 1-D series.
 
     Inputs have shape ``(pairs, window)``; the target of each pair is the step right
@@ -50,10 +51,11 @@ def check_make_windows(learner: Callable, show: bool = True) -> CheckResult:
     ]
     return run_check("make_windows", learner, reference, _series_cases(1), mistakes,
                      hint="for each start i, inputs series[i:i + window], target "
-                          "series[i + window].", show=show)
+                          "series[i + window].", show=show, hint_requested=hint)
 
 
-def check_scale_without_leakage(learner: Callable, show: bool = True) -> CheckResult:
+def check_scale_without_leakage(learner: Callable, show: bool = True,
+                                hint: bool = False) -> CheckResult:
     """Check ``learner(train, test) -> (train_scaled, test_scaled)``: fit on train only."""
 
     def reference(train, test):
@@ -80,4 +82,4 @@ def check_scale_without_leakage(learner: Callable, show: bool = True) -> CheckRe
     ]
     return run_check("scale_without_leakage", learner, reference, cases, mistakes,
                      hint="scaler = StandardScaler().fit(train); then scaler.transform(...) "
-                          "on train and on test.", show=show)
+                          "on train and on test.", show=show, hint_requested=hint)

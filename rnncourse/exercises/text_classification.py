@@ -25,7 +25,8 @@ def _word_to_id() -> dict[str, int]:
     return {word: index for index, word in enumerate(EXERCISE_VOCABULARY)}
 
 
-def check_encode_sentence(learner: Callable, show: bool = True) -> CheckResult:
+def check_encode_sentence(learner: Callable, show: bool = True,
+                          hint: bool = False) -> CheckResult:
     """Check ``learner(sentence, word_to_id) -> list of ids``.
 
     The sentence is lower-cased, its punctuation dropped, split on spaces, and each word
@@ -63,10 +64,11 @@ def check_encode_sentence(learner: Callable, show: bool = True) -> CheckResult:
     ]
     return run_check("encode_sentence", learner, reference, cases, mistakes,
                      hint="lower-case, replace non-letters by spaces, split, then "
-                          "word_to_id.get(word, 1) for each word.", show=show)
+                          "word_to_id.get(word, 1) for each word.", show=show, hint_requested=hint)
 
 
-def check_pad_and_mask(learner: Callable, show: bool = True) -> CheckResult:
+def check_pad_and_mask(learner: Callable, show: bool = True,
+                       hint: bool = False) -> CheckResult:
     """Check ``learner(sequences, length) -> (ids, mask)``.
 
     ``ids`` has shape ``(len(sequences), length)``: each sequence's first ``length`` ids,
@@ -120,4 +122,4 @@ def check_pad_and_mask(learner: Callable, show: bool = True) -> CheckResult:
     return run_check("pad_and_mask", learner, reference, cases, mistakes,
                      hint="start from np.zeros((len(sequences), length), int), copy "
                           "sequence[:length] into the start of each row, mask = ids != 0.",
-                     show=show)
+                     show=show, hint_requested=hint)

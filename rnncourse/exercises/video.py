@@ -44,7 +44,8 @@ def _apply_per_frame_cases() -> list[tuple]:
     return cases
 
 
-def check_apply_per_frame(learner: Callable, show: bool = True) -> CheckResult:
+def check_apply_per_frame(learner: Callable, show: bool = True,
+                          hint: bool = False) -> CheckResult:
     """Check ``learner(frame_fn, clips) -> (n, frames, features)`` against the reference."""
 
     def time_major_fold(frame_fn, clips):
@@ -77,10 +78,11 @@ def check_apply_per_frame(learner: Callable, show: bool = True) -> CheckResult:
         Mistake(still_folded, "You returned the folded (n * frames, features) array: reshape "
                 "it back to (n, frames, features) so the LSTM sees a sequence per clip."),
     ]
-    hint = ("n, frames = clips.shape[:2]; fold with clips.reshape(n * frames, "
+    hint_text = ("n, frames = clips.shape[:2]; fold with clips.reshape(n * frames, "
             "*clips.shape[2:]), call frame_fn, then .reshape(n, frames, -1).")
     return run_check("apply_per_frame", learner, apply_per_frame_reference,
-                     _apply_per_frame_cases(), mistakes, hint=hint, show=show)
+                     _apply_per_frame_cases(), mistakes, hint=hint_text, show=show,
+                     hint_requested=hint)
 
 
 def time_distributed_parameters_reference(frames: int, kernel_size: int, in_channels: int,
@@ -90,7 +92,8 @@ def time_distributed_parameters_reference(frames: int, kernel_size: int, in_chan
     return kernel_size * kernel_size * in_channels * filters + filters
 
 
-def check_time_distributed_parameters(learner: Callable, show: bool = True) -> CheckResult:
+def check_time_distributed_parameters(learner: Callable, show: bool = True,
+                                      hint: bool = False) -> CheckResult:
     """Check ``learner(frames, kernel_size, in_channels, filters) -> int``."""
     def per_frame_copies(frames, kernel_size, in_channels, filters):
         return frames * (kernel_size * kernel_size * in_channels * filters + filters)
@@ -115,7 +118,8 @@ def check_time_distributed_parameters(learner: Callable, show: bool = True) -> C
                 "kernel size."),
     ]
     cases = [(10, 3, 1, 8), (12, 3, 8, 16), (5, 5, 3, 4), (7, 1, 6, 2)]
-    hint = "One Conv2D's weights: kernel_size**2 * in_channels * filters, plus one bias per filter."
+    hint_text = ("One Conv2D's weights: kernel_size**2 * in_channels * filters, plus one bias "
+                 "per filter.")
     return run_check("time_distributed_parameters", learner,
-                     time_distributed_parameters_reference, cases, mistakes, hint=hint,
-                     atol=0.0, show=show)
+                     time_distributed_parameters_reference, cases, mistakes, hint=hint_text,
+                     atol=0.0, show=show, hint_requested=hint)
