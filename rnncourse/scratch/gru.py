@@ -3,13 +3,13 @@
 Keras's gate order is **z, r, h** (update gate, reset gate, candidate), side by side in
 ``kernel`` ``(input_dim, 3 * units)`` and ``recurrent_kernel`` ``(units, 3 * units)``::
 
-    z  = sigmoid(x W_z + h_prev U_z + b_z)
-    r  = sigmoid(x W_r + h_prev U_r + b_r)
+    z  = sigmoid(x U_z + h_prev W_z + b_z)        (U: input weights, W: recurrent weights)
+    r  = sigmoid(x U_r + h_prev W_r + b_r)
     reset_after=True  (Keras default, cuDNN-compatible; bias has shape (2, 3 * units):
                        row 0 is the input bias, row 1 the recurrent bias)
-        h~ = tanh(x W_h + b_ih + r * (h_prev U_h + b_rh))
+        h~ = tanh(x U_h + b_ih + r * (h_prev W_h + b_rh))
     reset_after=False (the original Cho et al. v1 form; bias has shape (3 * units,))
-        h~ = tanh(x W_h + (r * h_prev) U_h + b_h)
+        h~ = tanh(x U_h + (r * h_prev) W_h + b_h)
     h  = z * h_prev + (1 - z) * h~                 Keras's blend
 
 For ``reset_after=True`` the recurrent bias of z and r simply adds to the input bias;

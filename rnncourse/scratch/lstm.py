@@ -8,12 +8,13 @@ Weights copy across from ``keras.layers.LSTM`` without transposes:
   and ``bias`` ``(4 * units,)``;
 * one step multiplies row vectors from the left: ``x_t @ kernel + h_prev @ recurrent_kernel``.
 
-One step::
+One step (the course's notation, notebooks/notation.md: ``U`` input weights, ``W``
+recurrent weights, one block of each per gate)::
 
-    i = sigmoid(x W_i + h_prev U_i + b_i)          input gate
-    f = sigmoid(x W_f + h_prev U_f + b_f)          forget gate
-    g = tanh(x W_c + h_prev U_c + b_c)             candidate ("c bar")
-    o = sigmoid(x W_o + h_prev U_o + b_o)          output gate
+    i = sigmoid(x U_i + h_prev W_i + b_i)          input gate
+    f = sigmoid(x U_f + h_prev W_f + b_f)          forget gate
+    g = tanh(x U_c + h_prev W_c + b_c)             candidate ("c tilde")
+    o = sigmoid(x U_o + h_prev W_o + b_o)          output gate
     c = f * c_prev + i * g                         cell state, the "highway"
     h = o * tanh(c)                                hidden state and output
 
@@ -100,7 +101,8 @@ class LSTMParams(GatedParams):
             )
 
     def gate(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(W, U, b)`` of one gate: ``"i"``, ``"f"``, ``"c"`` or ``"o"``."""
+        """``(U, W, b)`` of one gate (``"i"``, ``"f"``, ``"c"`` or ``"o"``): its block of the
+        input weights ``kernel``, of the recurrent weights and of the bias."""
         block = gate_block(LSTM_GATES, name, self.units)
         bias = self.bias[block] if self.bias is not None else np.zeros(self.units)
         return self.kernel[:, block], self.recurrent_kernel[:, block], bias

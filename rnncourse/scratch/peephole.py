@@ -4,10 +4,10 @@ In a plain LSTM the gates see only ``x_t`` and ``h_(t-1)``. Peephole connections
 them look at the cell state too, through one diagonal (element-wise) weight vector per
 gate::
 
-    i = sigmoid(x W_i + h_prev U_i + c_prev * p_i + b_i)
-    f = sigmoid(x W_f + h_prev U_f + c_prev * p_f + b_f)
-    c = f * c_prev + i * tanh(x W_c + h_prev U_c + b_c)
-    o = sigmoid(x W_o + h_prev U_o + c * p_o + b_o)        # the *new* cell state
+    i = sigmoid(x U_i + h_prev W_i + c_prev * p_i + b_i)
+    f = sigmoid(x U_f + h_prev W_f + c_prev * p_f + b_f)
+    c = f * c_prev + i * tanh(x U_c + h_prev W_c + b_c)
+    o = sigmoid(x U_o + h_prev W_o + c * p_o + b_o)        # the *new* cell state
     h = o * tanh(c)
 
 The weights are those of :class:`rnncourse.models.peephole_cell.PeepholeLSTMCell` (Keras's
