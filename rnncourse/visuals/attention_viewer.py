@@ -3,7 +3,10 @@
 :func:`alignment_viewer` shows a menu of examples (input, prediction, right or wrong) and
 redraws the attention heatmap of the chosen one. Without widgets (a plain Python process,
 ``RNNCOURSE_STATIC_PLOTS=1``, a static notebook viewer) it draws the first example of the
-menu once, through :func:`rnncourse.visuals.widgets.interactive_plot`.
+menu once, through :func:`rnncourse.visuals.widgets.interactive_plot`, which sizes the menu to
+its longest label (labels such as ``"5: the seventeenth of August, twenty twenty-two ->
+2022-08-17 (right)"`` are never cut), shows the panel once, and leaves the first heatmap in
+saved outputs.
 """
 
 from __future__ import annotations
