@@ -1,8 +1,8 @@
-"""The worked "hell" example of notebook 02 reproduces the lecture, and only the lecture.
+"""The worked "hell" example of notebook 02 reproduces its published table, and only that table.
 
 The cells tagged ``worked-example`` are run on their own in a fresh namespace: they must
 pass as committed, and every mutation of a weight or of an expected number from the
-lecture's table must make them raise ``AssertionError``. That proves the asserts really
+published table must make them raise ``AssertionError``. That proves the asserts really
 pin the numbers down rather than passing whatever the weights are.
 """
 
@@ -41,10 +41,10 @@ def run_code(code: str) -> dict:
     return namespace
 
 
-def test_worked_example_cells_run_alone_and_reproduce_the_lecture():
+def test_worked_example_cells_run_alone_and_reproduce_the_table():
     namespace = run_code(worked_example_code())
     assert namespace["guess"] == "h"
-    assert namespace["s_e"].shape == (3,)
+    assert namespace["h_after_e"].shape == (3,)
     assert abs(namespace["p_e"].sum() - 1) < 1e-12
 
 

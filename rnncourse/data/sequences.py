@@ -35,6 +35,33 @@ def as_series(values, name: str = "series") -> np.ndarray:
     return array
 
 
+def autocorrelation(series, max_lag: int) -> np.ndarray:
+    """The autocorrelation of a 1-D series at lags ``0 .. max_lag``.
+
+    With ``c = x - mean(x)`` (the mean of the whole series), lag ``k`` gives
+    ``r(k) = sum_t c[t] c[t + k] / sum_t c[t]**2``: 1 at lag 0, between -1 and 1 after,
+    and near 0 (within about ``2 / sqrt(len(x))``) for a series whose steps are independent.
+
+    Raises:
+        ShapeError: the series is not 1-D, or is constant (it has no variation to correlate).
+        InputError: ``max_lag`` is negative or not shorter than the series.
+    """
+    values = as_series(series)
+    if values.ndim != 1:
+        raise ShapeError(f"autocorrelation takes one series, shape (time,); got {values.shape}. "
+                         "Pass one column at a time.")
+    max_lag = as_int("max_lag", max_lag, minimum=0)
+    if max_lag >= len(values):
+        raise InputError(f"max_lag={max_lag} needs a series longer than {max_lag} steps; this "
+                         f"one has {len(values)}. Use max_lag < len(series).")
+    centred = values - values.mean()
+    total = float(np.sum(centred**2))
+    if total == 0:
+        raise ShapeError("The series is constant, so its autocorrelation is undefined (0 / 0).")
+    return np.array([1.0] + [float(np.sum(centred[:-lag] * centred[lag:])) / total
+                             for lag in range(1, max_lag + 1)])
+
+
 def make_windows(
     series,
     window: int,

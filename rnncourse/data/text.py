@@ -4,12 +4,14 @@ Word level (lesson 05), in the layout of Keras's ``TextVectorization``: id 0 is 
 padding token ``""``, id 1 is ``"[UNK]"`` for words the vocabulary lacks, then the
 words from most to least frequent (:func:`vocabulary_from_texts`, :func:`encode_texts`,
 :func:`pad_and_mask`). Character level (lessons 03, 04 and the text-generation lab):
-:func:`character_vocabulary`, :func:`next_character_batches`, :func:`char_windows` and
-:func:`one_hot_text`.
+:func:`character_vocabulary`, :func:`next_character_batches`, :func:`char_windows`,
+:func:`character_streams` (contiguous chunks for truncated BPTT) and :func:`one_hot_text`.
 """
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -24,6 +26,7 @@ __all__ = [
     "UNKNOWN_ID",
     "UNKNOWN_TOKEN",
     "char_windows",
+    "character_streams",
     "character_vocabulary",
     "encode_texts",
     "next_character_batches",
@@ -52,17 +55,31 @@ def _text_list(texts: Any, caller: str) -> list[str]:
     return texts
 
 
-def standardize(text: str) -> list[str]:
-    """Lower-case ``text``, drop punctuation and split on whitespace.
+# What TextVectorization's defaults do, character for character (checked against the layer
+# in tests/models/test_text_classifiers.py): tf.strings.lower changes only the ASCII letters
+# A-Z, the punctuation regex deletes the 32 ASCII punctuation characters of
+# string.punctuation (it does not put a space in their place), and tf.strings.split breaks
+# on the six ASCII whitespace characters only.
+_LOWER_ASCII_AND_DELETE_PUNCTUATION = str.maketrans(string.ascii_uppercase,
+                                                    string.ascii_lowercase, string.punctuation)
+_ASCII_WHITESPACE = re.compile(r"[ \t\n\v\f\r]+")
 
-    This is what ``TextVectorization``'s default ``"lower_and_strip_punctuation"`` and
-    ``"whitespace"`` split do for plain ASCII sentences.
+
+def standardize(text: str) -> list[str]:
+    """Split ``text`` into tokens exactly as ``TextVectorization``'s defaults do.
+
+    The default ``standardize="lower_and_strip_punctuation"`` lower-cases the ASCII
+    letters and *deletes* ASCII punctuation (``"don't"`` becomes ``"dont"``, ``"No,"``
+    becomes ``"no"``, ``"well-made"`` becomes ``"wellmade"``); the default
+    ``split="whitespace"`` then cuts at runs of spaces, tabs and line breaks. Letters
+    outside ASCII keep their case (``"É"`` stays ``"É"``) and non-ASCII symbols stay in
+    their word, as in the Keras layer.
     """
     if not isinstance(text, str):
         raise ArgumentTypeError(f"Expected a sentence (str), got {type(text).__name__} "
                                 f"({text!r:.40}); convert it with str() or drop it.")
-    cleaned = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in text.lower())
-    return cleaned.split()
+    cleaned = text.translate(_LOWER_ASCII_AND_DELETE_PUNCTUATION)
+    return [token for token in _ASCII_WHITESPACE.split(cleaned) if token]
 
 
 def pad_and_mask(sequences: Sequence[Sequence[int]], length: int) -> tuple[np.ndarray, np.ndarray]:
@@ -225,3 +242,44 @@ def char_windows(text: str, steps: int, char_to_id: dict[str, int],
     positions = starts[:, None] + np.arange(steps)[None, :]
     inputs = np.eye(len(char_to_id), dtype="float32")[ids[positions]]
     return inputs, ids[positions + 1]
+
+
+def character_streams(text: str, char_to_id: dict[str, int], rows: int, steps: int,
+                      offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Cut a text into ``rows`` contiguous streams read in chunks, for truncated BPTT.
+
+    The text from character ``offset`` on is split into ``rows`` equal, contiguous parts,
+    one per row of the batch, and each part into chunks of ``steps`` characters. Chunk
+    ``k + 1`` of a row continues chunk ``k`` of the same row, so a model that carries its
+    state from one chunk to the next reads every row as one long text (the batched form of
+    min-char-rnn's loop). The characters at the end of a row that do not fill a whole
+    chunk are left out of this pass; a different ``offset`` moves the cuts.
+
+    Args:
+        text: The training text.
+        char_to_id: Character -> id (see :func:`character_vocabulary`).
+        rows: Parallel streams (the batch size).
+        steps: Characters per chunk.
+        offset: Characters skipped at the start, ``0 <= offset < len(text)``.
+
+    Returns:
+        ``(inputs, targets)``: float one-hot ``(chunks, rows, steps, vocabulary)`` and int
+        ``(chunks, rows, steps)``, where ``targets[k, r, t]`` is the character after
+        ``inputs[k, r, t]``.
+    """
+    rows = as_int("rows", rows, minimum=1, maximum=MAX_COUNT)
+    steps = as_int("steps", steps, minimum=1, maximum=MAX_LENGTH)
+    ids = _character_ids(as_text("text", text), char_to_id)
+    offset = as_int("offset", offset, minimum=0)
+    per_row = (len(ids) - 1 - offset) // rows
+    chunks = per_row // steps
+    if offset >= len(ids) or chunks < 1:
+        raise InputError(f"The text has {len(ids)} characters: from offset {offset}, {rows} "
+                         f"rows of at least one chunk of {steps} characters (plus the target "
+                         f"after it) do not fit. Use fewer rows, shorter chunks or a longer "
+                         "text.")
+    starts = offset + per_row * np.arange(rows)
+    positions = starts[:, None] + np.arange(chunks * steps)[None, :]  # (rows, chunks*steps)
+    inputs = ids[positions].reshape(rows, chunks, steps).transpose(1, 0, 2)
+    targets = ids[positions + 1].reshape(rows, chunks, steps).transpose(1, 0, 2)
+    return np.eye(len(char_to_id))[inputs], targets

@@ -7,7 +7,10 @@ of :mod:`rnncourse.models.seq2seq` plus one attention step per output character:
   ``return_state=True``: unlike the plain model it keeps one output vector ``h_j`` per
   input character (the *values* the decoder attends to) and still hands its final ``h``
   and ``c`` to the decoder. Padding (``pad_id``) is masked, so padded positions neither
-  update the encoder nor receive attention.
+  update the encoder nor receive attention. With ``bidirectional=True`` it is a forward
+  and a backward LSTM of ``units // 2`` each (Bahdanau's encoder): their outputs are
+  concatenated at every position, so each ``h_j`` has seen the whole input, and their
+  final states are concatenated into the decoder's first state.
 * **Decoder.** ``Embedding`` then an ``LSTM`` started from the encoder's final states.
   Its output ``s_t`` at output step ``t`` is the *query*.
 * **Attention.** ``score`` chooses how ``s_t`` is compared with every ``h_j``:
@@ -16,9 +19,10 @@ of :mod:`rnncourse.models.seq2seq` plus one attention step per output character:
   dot attention) or ``"additive"`` (Bahdanau, ``v . tanh(s W_q + h W_k)``: two bias-free
   ``Dense`` layers, then ``keras.layers.AdditiveAttention``). The softmax of the scores
   over the input positions gives the weights ``alpha_tj``; their weighted average of the
-  ``h_j`` is the context ``c_t``.
-* **Output.** ``softmax(W_o tanh(W_c [c_t; s_t]))``, one distribution over the output
-  characters per step.
+  ``h_j`` is the context ``ctx_t`` (the course writes ``c_t`` only for an LSTM's cell state).
+* **Output.** ``softmax(W_o tanh(W_c [ctx_t; s_t]))``, one distribution over the output
+  characters per step (:func:`rnncourse.scratch.attention.attention_output_step` is its
+  NumPy twin for the dot score).
 
 Training uses teacher forcing (:func:`rnncourse.models.seq2seq.teacher_forcing_inputs`).
 :class:`AttentionSeq2Seq` has the same ``encode``/``step`` interface as
@@ -28,7 +32,8 @@ Training uses teacher forcing (:func:`rnncourse.models.seq2seq.teacher_forcing_i
 state is ``[encoder_outputs, source_tokens, h, c]``, because every step attends to all
 the encoder outputs again. :func:`attention_weights` reads the weights (the soft
 alignment between output and input characters) and :func:`decode_with_alignment` returns
-a greedy translation together with the weights it used.
+a greedy translation together with the weights it used; :func:`attention_on_spans` and
+:func:`list_attention_shares` measure where the weights went.
 """
 
 from __future__ import annotations
@@ -39,8 +44,10 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from rnncourse.data.generated.dates import ISO_LENGTH, list_spans
 from rnncourse.errors import InputError
-from rnncourse.models.seq2seq import greedy_decode, teacher_forcing_inputs
+from rnncourse.models.seq2seq import compile_seq2seq, greedy_decode, teacher_forcing_inputs
+from rnncourse.validation import as_flag, as_int, one_of
 
 SCORES = ("dot", "scaled", "general", "additive")
 """The score functions :func:`build_attention_seq2seq` offers."""
@@ -74,9 +81,8 @@ class AttentionSeq2Seq:
     def encode(self, sources: np.ndarray) -> list[np.ndarray]:
         """The decoder's starting state ``[encoder_outputs, sources, h, c]`` as NumPy."""
         sources = np.asarray(sources, dtype="int32")
-        values, h, c = self.encoder_model(sources, training=False)
-        return [keras.ops.convert_to_numpy(values), sources,
-                keras.ops.convert_to_numpy(h), keras.ops.convert_to_numpy(c)]
+        values, h, c = self.encoder_model.predict_on_batch(sources)
+        return [np.asarray(values), sources, np.asarray(h), np.asarray(c)]
 
     def step(self, previous: np.ndarray, states: list[np.ndarray]
              ) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -87,12 +93,10 @@ class AttentionSeq2Seq:
         """
         values, sources, h, c = states
         previous = np.asarray(previous, dtype="int32").reshape(-1, 1)
-        probabilities, h, c, _ = self.decoder_step_model([previous, sources, values, h, c],
-                                                         training=False)
-        probabilities = keras.ops.convert_to_numpy(probabilities)
-        return (np.log(np.maximum(probabilities, 1e-12)),
-                [values, sources, keras.ops.convert_to_numpy(h),
-                 keras.ops.convert_to_numpy(c)])
+        probabilities, h, c, _ = self.decoder_step_model.predict_on_batch(
+            [previous, sources, values, h, c])
+        return (np.log(np.maximum(np.asarray(probabilities), 1e-12)),
+                [values, sources, np.asarray(h), np.asarray(c)])
 
 
 def _attention_block(score: str, units: int) -> tuple[list[keras.layers.Layer],
@@ -115,7 +119,8 @@ def _attention_block(score: str, units: int) -> tuple[list[keras.layers.Layer],
 def build_attention_seq2seq(source_vocab_size: int, target_vocab_size: int, *,
                             units: int = 64, embedding_dim: int = 32,
                             score: str = "additive", pad_id: int = 0,
-                            learning_rate: float = 0.003) -> AttentionSeq2Seq:
+                            learning_rate: float = 0.003, bidirectional: bool = False,
+                            target_pad_id: int | None = None) -> AttentionSeq2Seq:
     """Build (and compile) an LSTM encoder-decoder with attention.
 
     Args:
@@ -126,6 +131,13 @@ def build_attention_seq2seq(source_vocab_size: int, target_vocab_size: int, *,
         score: ``"dot"``, ``"scaled"``, ``"general"`` or ``"additive"`` (module doc).
         pad_id: The source id used for padding; those positions are masked.
         learning_rate: Adam's learning rate for the compiled training model.
+        bidirectional: Read the source in both directions: a forward and a backward LSTM
+            of ``units // 2`` each (``units`` must be even), whose outputs are concatenated
+            at every position (so each ``h_j`` has ``units`` numbers and has seen the
+            whole input) and whose final states are concatenated into the decoder's
+            initial state. ``False``: one left-to-right LSTM of ``units``.
+        target_pad_id: For targets of different lengths, the id that pads them after the
+            end token; the loss and accuracy then skip those positions.
 
     Returns:
         An :class:`AttentionSeq2Seq` whose ``training_model`` is compiled with sparse
@@ -134,17 +146,25 @@ def build_attention_seq2seq(source_vocab_size: int, target_vocab_size: int, *,
     for name, size in (("source_vocab_size", source_vocab_size),
                        ("target_vocab_size", target_vocab_size), ("units", units),
                        ("embedding_dim", embedding_dim)):
-        if int(size) < 1:
-            raise InputError(f"{name} must be a positive integer; got {size}.")
-    if not 0 <= pad_id < source_vocab_size:
+        as_int(name, size, minimum=1)
+    if not 0 <= as_int("pad_id", pad_id) < source_vocab_size:
         raise InputError(f"pad_id {pad_id} is not a source id (0 to "
                          f"{source_vocab_size - 1}).")
+    bidirectional = as_flag("bidirectional", bidirectional)
+    if bidirectional and units % 2:
+        raise InputError(f"A bidirectional encoder splits units={units} between its two "
+                         "directions; give an even number of units.")
     projections, attention = _attention_block(score, units)
 
     source_embedding = keras.layers.Embedding(source_vocab_size, embedding_dim,
                                               name="source_embedding")
-    encoder_lstm = keras.layers.LSTM(units, return_sequences=True, return_state=True,
-                                     name="encoder_lstm")
+    if bidirectional:
+        encoder_lstm = keras.layers.Bidirectional(
+            keras.layers.LSTM(units // 2, return_sequences=True, return_state=True),
+            merge_mode="concat", name="encoder_lstm")
+    else:
+        encoder_lstm = keras.layers.LSTM(units, return_sequences=True, return_state=True,
+                                         name="encoder_lstm")
     target_embedding = keras.layers.Embedding(target_vocab_size, embedding_dim,
                                               name="target_embedding")
     decoder_lstm = keras.layers.LSTM(units, return_sequences=True, return_state=True,
@@ -169,15 +189,20 @@ def build_attention_seq2seq(source_vocab_size: int, target_vocab_size: int, *,
     # Training graph (teacher forcing) and the alignment it computes on the way.
     source_tokens = keras.Input((None,), dtype="int32", name="source_tokens")
     decoder_tokens = keras.Input((None,), dtype="int32", name="decoder_tokens")
-    encoder_outputs, state_h, state_c = encoder_lstm(
-        source_embedding(source_tokens), mask=keras.ops.not_equal(source_tokens, pad_id))
+    encoded = encoder_lstm(source_embedding(source_tokens),
+                           mask=keras.ops.not_equal(source_tokens, pad_id))
+    if bidirectional:  # [outputs, forward h, forward c, backward h, backward c]
+        encoder_outputs = encoded[0]
+        state_h = keras.ops.concatenate([encoded[1], encoded[3]], axis=-1)
+        state_c = keras.ops.concatenate([encoded[2], encoded[4]], axis=-1)
+    else:
+        encoder_outputs, state_h, state_c = encoded
     decoder_outputs, _, _ = decoder_lstm(target_embedding(decoder_tokens),
                                          initial_state=[state_h, state_c])
     probabilities, weights = attend(decoder_outputs, encoder_outputs, source_tokens)
     training_model = keras.Model([source_tokens, decoder_tokens], probabilities,
                                  name=f"seq2seq_{score}_attention")
-    training_model.compile(keras.optimizers.Adam(learning_rate),
-                           "sparse_categorical_crossentropy", metrics=["accuracy"])
+    compile_seq2seq(training_model, learning_rate, target_pad_id)
     alignment_model = keras.Model([source_tokens, decoder_tokens], weights,
                                   name="alignment")
     encoder_model = keras.Model(source_tokens, [encoder_outputs, state_h, state_c],
@@ -224,15 +249,25 @@ def attention_weights(model: AttentionSeq2Seq, sources: np.ndarray,
 
 
 def decode_with_alignment(model: AttentionSeq2Seq, sources: np.ndarray, length: int,
-                          start_id: int) -> tuple[np.ndarray, np.ndarray]:
+                          start_id: int, *, end_id: int | None = None,
+                          pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Translate greedily and return the attention weights the decoder used.
+
+    Args:
+        model: A trained :class:`AttentionSeq2Seq`.
+        sources: ``(batch, Tx)`` source ids.
+        length: The most output tokens.
+        start_id: The start token's id.
+        end_id: The end token, for outputs of different lengths (each output stops after
+            it; the weights after it are those of reading padding and mean nothing).
+        pad_id: What fills an output after its end token.
 
     Returns:
         ``(tokens, weights)``: predicted ids ``(batch, length)`` and weights
         ``(batch, length, Tx)``; row ``t`` of an example's weights is where output
         step ``t`` looked in the input.
     """
-    tokens = greedy_decode(model, sources, length, start_id)
+    tokens = greedy_decode(model, sources, length, start_id, end_id=end_id, pad_id=pad_id)
     weights = attention_weights(model, sources, teacher_forcing_inputs(tokens, start_id))
     return tokens, weights
 
@@ -289,3 +324,52 @@ def find_span(text: str, part: str, reverse: bool = False) -> tuple[int, int] | 
     if reverse:
         start = len(text) - start - len(part)
     return start, start + len(part)
+
+
+LIST_PARTS = ("date", "year")
+"""What :func:`list_attention_shares` can measure: a whole date or its year."""
+
+
+def list_attention_shares(weights: np.ndarray, texts: Sequence[str], part: str = "date",
+                          max_dates: int | None = None) -> tuple[float, float]:
+    """How much attention each date of an ISO answer puts on its own date in the input.
+
+    For lists of dates (:func:`rnncourse.data.generated.dates.make_date_list_dataset`) the
+    answer's date ``i`` occupies output steps ``11 i`` to ``11 i + 9``. With ``part="date"``
+    this measures the share of those steps' attention that falls on input date ``i``; with
+    ``part="year"`` the share of the year's four output steps that falls on the last four
+    characters of input date ``i`` (where formats such as ``"dotted"`` write the year).
+
+    Args:
+        weights: ``(batch, Ty, Tx)`` attention weights, one row per example of ``texts``.
+        texts: The input lists as text.
+        part: ``"date"`` or ``"year"``.
+        max_dates: Only the first this many dates of each list (default: all).
+
+    Returns:
+        ``(measured, uniform)``: the mean share over every date of every list, and the
+        mean share uniform attention would give (the span's length over the input's).
+    """
+    part = one_of("part", part, LIST_PARTS)
+    weights = np.asarray(weights, dtype=float)
+    if weights.ndim != 3 or len(weights) != len(texts):
+        raise InputError(f"weights must have shape (batch, Ty, Tx) with one row per text; got "
+                         f"{weights.shape} for {len(texts)} texts.")
+    spans = [list_spans(text) for text in texts]
+    most = max(len(s) for s in spans) if max_dates is None else as_int("max_dates", max_dates,
+                                                                        minimum=1)
+    measured, uniform = [], []
+    for place in range(most):
+        chosen = [s[place] if place < len(s) else None for s in spans]
+        if part == "year":
+            chosen = [None if span is None else (span[1] - 4, span[1]) for span in chosen]
+        first = (ISO_LENGTH + 1) * place
+        steps = range(first, first + (ISO_LENGTH if part == "date" else 4))
+        if steps[-1] >= weights.shape[1] or not any(chosen):
+            continue
+        measured.append(attention_on_spans(weights, chosen, steps))
+        uniform += [(span[1] - span[0]) / len(text) for text, span in
+                    zip(texts, chosen, strict=True) if span]
+    if not measured:
+        raise InputError("No date of these lists fits the weights' output steps.")
+    return float(np.concatenate(measured).mean()), float(np.mean(uniform))

@@ -2,8 +2,10 @@
 
 :class:`MergedBidirectional` is a small ``keras.layers.Bidirectional``-like layer that
 also offers the element-wise maximum; :func:`direction_influence` shows that BPTT runs
-through each direction separately; :func:`build_tagger` builds the many-to-many
-token taggers of the lesson (forward, backward or bidirectional).
+through each direction separately, and :func:`stack_influence` that in a stack of
+bidirectional layers both directions see the whole sequence from the second layer on;
+:func:`build_tagger` builds the many-to-many
+token taggers of the lesson (forward, backward or bidirectional, one layer or a stack).
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import numpy as np
 
 from rnncourse.errors import ArgumentTypeError, InputError
 from rnncourse.scratch.bidirectional import MERGE_MODES, check_merge_mode, merge_with
-from rnncourse.validation import as_float_array, one_of
+from rnncourse.validation import as_float_array, as_int, one_of
 
 __all__ = ["DIRECTIONS", "MERGE_MODES", "MergedBidirectional", "build_tagger",
-           "direction_influence"]
+           "direction_influence", "stack_influence"]
 
 
 @keras.saving.register_keras_serializable(package="rnncourse")
@@ -128,17 +130,66 @@ def direction_influence(layer: keras.layers.Bidirectional, x: np.ndarray,
     return norms
 
 
+def stack_influence(layers: list[keras.layers.Bidirectional], x: np.ndarray,
+                    position: int) -> dict[str, np.ndarray]:
+    """:func:`direction_influence` for every layer of a stack of bidirectional layers.
+
+    The layers are applied one after the other to ``x``; each must concatenate its two
+    directions and return sequences, so that the first half of its features at a step is
+    the forward direction's output and the second half the backward direction's (already
+    in time order). For each layer and direction, the norm of the gradient of that half at
+    ``position`` with respect to every input step is returned. In the first layer the
+    forward half sees only steps up to ``position``; from the second layer on both halves
+    see the whole sequence, because they read the first layer's merged outputs.
+
+    Returns:
+        ``{"layer 1 forward": norms, "layer 1 backward": norms, "layer 2 forward": ...}``,
+        each of shape ``(time,)``.
+    """
+    import tensorflow as tf
+
+    x = as_float_array("x", x, rank=3, meaning="(batch, time, features)").astype(np.float32)
+    if not 0 <= position < x.shape[1]:
+        raise InputError(f"position must be between 0 and {x.shape[1] - 1} (the time "
+                         f"steps of x), got {position}.")
+    if not layers:
+        raise InputError("layers is empty; pass the Bidirectional layers of the stack.")
+    for layer in layers:
+        if not isinstance(layer, keras.layers.Bidirectional) or layer.merge_mode != "concat" \
+                or not getattr(layer.forward_layer, "return_sequences", False):
+            raise InputError("Every layer must be keras.layers.Bidirectional with "
+                             "merge_mode='concat' around an RNN with return_sequences=True.")
+    inputs = tf.constant(x)
+    norms: dict[str, np.ndarray] = {}
+    for depth in range(1, len(layers) + 1):
+        for name in ("forward", "backward"):
+            with tf.GradientTape() as tape:
+                tape.watch(inputs)
+                outputs = inputs
+                for layer in layers[:depth]:
+                    outputs = layer(outputs)
+                half = outputs.shape[-1] // 2
+                part = outputs[..., :half] if name == "forward" else outputs[..., half:]
+                target = tf.reduce_sum(part[:, position])
+            gradient = tape.gradient(target, inputs).numpy()
+            norms[f"layer {depth} {name}"] = np.sqrt((gradient ** 2).sum(axis=(0, 2)))
+    return norms
+
+
 DIRECTIONS = ("forward", "backward", "bidirectional")
 
 
 def build_tagger(vocabulary_size: int, classes: int, units: int = 32,
                  direction: str = "bidirectional", merge_mode: str = "concat",
                  embedding_dim: int = 16, cell: str = "GRU",
-                 learning_rate: float = 0.01) -> keras.Sequential:
-    """A compiled sequence tagger: embedding, one recurrent layer, a softmax per token.
+                 learning_rate: float = 0.01, depth: int = 1) -> keras.Sequential:
+    """A compiled sequence tagger: embedding, ``depth`` recurrent layers, a softmax per token.
 
-    The recurrent layer returns sequences, so the ``Dense`` layer is applied at every step
-    and the model emits one tag distribution per input token (many-to-many, aligned).
+    Every recurrent layer returns sequences, so the next layer (and finally the ``Dense``
+    layer) gets an input at every step, and the model emits one tag distribution per input
+    token (many-to-many, aligned). With ``depth > 1`` and ``direction="bidirectional"``
+    this is a *stacked bidirectional encoder*: layer ``k + 1`` reads, at every position,
+    both directions' summaries from layer ``k``.
 
     Args:
         vocabulary_size: Number of distinct tokens.
@@ -151,29 +202,35 @@ def build_tagger(vocabulary_size: int, classes: int, units: int = 32,
         embedding_dim: Size of the token embeddings.
         cell: ``"SimpleRNN"``, ``"GRU"`` or ``"LSTM"``.
         learning_rate: Adam's learning rate.
+        depth: Number of stacked recurrent layers (each one bidirectional when
+            ``direction="bidirectional"``).
     """
     cells = {"SimpleRNN": keras.layers.SimpleRNN, "GRU": keras.layers.GRU,
              "LSTM": keras.layers.LSTM}
     one_of("cell", cell, sorted(cells))
     one_of("direction", direction, DIRECTIONS)
     check_merge_mode(merge_mode)
-    rnn = cells[cell](units, return_sequences=True, go_backwards=direction == "backward",
-                      name=f"{cell.lower()}_{direction}")
+    depth = as_int("depth", depth, minimum=1, maximum=64)
     layers: list[Any] = [keras.Input((None,), dtype="int32"),
                          keras.layers.Embedding(vocabulary_size, embedding_dim,
                                                 name="embedding")]
-    if direction == "bidirectional" and merge_mode == "max":
-        layers.append(MergedBidirectional(rnn, "max", name="bidirectional"))
-    elif direction == "bidirectional":
-        layers.append(keras.layers.Bidirectional(rnn, merge_mode=merge_mode,
-                                                 name="bidirectional"))
-    else:
-        layers.append(rnn)
-        if direction == "backward":  # go_backwards returns steps last-to-first
-            layers.append(keras.layers.Lambda(lambda t: keras.ops.flip(t, axis=1),
-                                              name="realign"))
+    for level in range(1, depth + 1):
+        suffix = "" if depth == 1 else f"_{level}"
+        rnn = cells[cell](units, return_sequences=True, go_backwards=direction == "backward",
+                          name=f"{cell.lower()}_{direction}{suffix}")
+        if direction == "bidirectional" and merge_mode == "max":
+            layers.append(MergedBidirectional(rnn, "max", name=f"bidirectional{suffix}"))
+        elif direction == "bidirectional":
+            layers.append(keras.layers.Bidirectional(rnn, merge_mode=merge_mode,
+                                                     name=f"bidirectional{suffix}"))
+        else:
+            layers.append(rnn)
+            if direction == "backward":  # go_backwards returns steps last-to-first
+                layers.append(keras.layers.Lambda(lambda t: keras.ops.flip(t, axis=1),
+                                                  name=f"realign{suffix}"))
     layers.append(keras.layers.Dense(classes, activation="softmax", name="tag"))
-    model = keras.Sequential(layers, name=f"{direction}_tagger")
+    name = f"{direction}_tagger" if depth == 1 else f"stacked_{direction}_tagger_{depth}"
+    model = keras.Sequential(layers, name=name)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model

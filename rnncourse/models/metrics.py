@@ -1,4 +1,5 @@
-"""Scores of a model's outputs: exact match, accuracy by input length, per-token accuracy.
+"""Scores of a model's outputs: exact match, accuracy by input length, per-item and
+per-token accuracy, and the beam search error analysis.
 
 All NumPy; they take predictions as strings or id arrays, so every model can use them.
 """
@@ -12,7 +13,9 @@ import numpy as np
 
 from rnncourse.errors import ArgumentTypeError, InputError, ShapeError
 
-__all__ = ["AccuracyByLength", "accuracy_by_length", "exact_match_accuracy", "token_accuracy"]
+__all__ = ["AccuracyByLength", "BeamErrorAnalysis", "accuracy_by_length", "beam_error_analysis",
+           "exact_match_accuracy", "item_accuracy", "item_hits", "mean_by_group",
+           "token_accuracy"]
 
 
 def _as_strings(name: str, values: Sequence | np.ndarray) -> list:
@@ -152,3 +155,115 @@ def token_accuracy(probabilities: np.ndarray, tags: np.ndarray,
                              "one True entry.")
         correct = correct[where]
     return float(correct.mean())
+
+
+def item_hits(predicted: Sequence[str], expected: Sequence[str],
+              separator: str = " ") -> np.ndarray:
+    """Which expected items each prediction got right in place: ``(n, most items)``.
+
+    An answer that lists several items (the ISO dates of a list, ``"2009-03-03
+    1990-07-14"``) is split at ``separator``; entry ``[i, j]`` is 1.0 when prediction ``i``
+    has expected item ``j`` at place ``j``, 0.0 when it does not (a prediction with too few
+    items misses the rest), and ``nan`` where example ``i`` has fewer than ``j + 1`` items.
+    """
+    predicted, expected = _as_strings("predicted", predicted), _as_strings("expected",
+                                                                            expected)
+    if not all(isinstance(item, str) for item in [*predicted, *expected]):
+        raise InputError("item_hits compares texts: decode the ids first "
+                         "(codec.decode_targets(ids)).")
+    if len(predicted) != len(expected):
+        raise InputError(f"{len(predicted)} predictions for {len(expected)} expected "
+                         "outputs; give one prediction per example.")
+    if not expected:
+        raise InputError("No outputs to score; give at least one example.")
+    if not isinstance(separator, str) or not separator:
+        raise InputError("separator must be a non-empty string, such as ' '.")
+    wanted = [answer.split(separator) for answer in expected]
+    hits = np.full((len(expected), max(len(items) for items in wanted)), np.nan)
+    for row, (guess, items) in enumerate(zip(predicted, wanted, strict=True)):
+        got = guess.split(separator)
+        hits[row, :len(items)] = [j < len(got) and got[j] == item for j, item in enumerate(items)]
+    return hits
+
+
+def item_accuracy(predicted: Sequence[str], expected: Sequence[str],
+                  separator: str = " ") -> np.ndarray:
+    """Per example, the share of the expected items that the prediction got right in place.
+
+    See :func:`item_hits`; extra predicted items cost nothing here (exact match catches
+    them). Unlike exact match of the whole answer, which falls with the number of items
+    even when every item is equally hard (``p ** k``), this measures how well each item
+    comes through.
+
+    Returns:
+        ``(n,)`` shares in ``[0, 1]``.
+    """
+    return np.nanmean(item_hits(predicted, expected, separator), axis=1)
+
+
+def mean_by_group(values: Sequence[float] | np.ndarray,
+                  groups: Sequence | np.ndarray) -> dict:
+    """``{group: mean of the values in it}``, groups in sorted order (e.g. per list size)."""
+    values, groups = np.asarray(values, dtype=float), np.asarray(groups)
+    if values.shape != groups.shape or values.ndim != 1 or not values.size:
+        raise InputError(f"values and groups must be 1-D, non-empty and of the same length; "
+                         f"got shapes {values.shape} and {groups.shape}.")
+    return {group.item() if hasattr(group, "item") else group: float(values[groups == group].mean())
+            for group in np.unique(groups)}
+
+
+@dataclass
+class BeamErrorAnalysis:
+    """Whose fault each wrong output is: the search's or the model's.
+
+    For every wrong output the model's own score of the right answer is compared with its
+    score of the output the search chose. If the right answer scores *higher*, the model
+    would have preferred it and the search missed it: a **search error** (a wider beam
+    may fix it). If it scores lower, the model really prefers the wrong output: a
+    **model error** (no search can fix it; the model, its data or its training must change).
+
+    Attributes:
+        wrong: Number of wrong outputs analysed.
+        search_errors: Wrong outputs whose right answer the model scores higher.
+        model_errors: Wrong outputs the model scores at least as high as the right answer.
+        margins: ``(wrong,)`` right-answer score minus chosen score (positive: search error).
+    """
+
+    wrong: int
+    search_errors: int
+    model_errors: int
+    margins: np.ndarray
+
+    @property
+    def search_share(self) -> float:
+        """The share of the wrong outputs that are search errors (``nan`` if none is wrong)."""
+        return self.search_errors / self.wrong if self.wrong else float("nan")
+
+
+def beam_error_analysis(chosen_scores: Sequence[float] | np.ndarray,
+                        right_scores: Sequence[float] | np.ndarray,
+                        correct: Sequence[bool] | np.ndarray,
+                        tolerance: float = 1e-4) -> BeamErrorAnalysis:
+    """Split the wrong outputs into search errors and model errors (see the class).
+
+    Args:
+        chosen_scores: ``(n,)`` the model's score of the output the search chose (the
+            beam's own score, e.g. ``beam.scores[:, 0]``).
+        right_scores: ``(n,)`` the model's score of the right answer, on the same scale
+            (the same length penalty), e.g. from
+            :func:`rnncourse.models.seq2seq.sequence_log_probability`.
+        correct: ``(n,)`` True where the chosen output is right (those are skipped).
+        tolerance: Score differences this small count as a tie (a model error): the
+            two scores come from different computations and differ by rounding.
+    """
+    chosen = np.asarray(chosen_scores, dtype=float)
+    right = np.asarray(right_scores, dtype=float)
+    correct = np.asarray(correct, dtype=bool)
+    if not chosen.shape == right.shape == correct.shape or chosen.ndim != 1:
+        raise InputError(f"chosen_scores, right_scores and correct must be 1-D and of the same "
+                         f"length; got shapes {chosen.shape}, {right.shape} and "
+                         f"{correct.shape}.")
+    margins = (right - chosen)[~correct]
+    search = int((margins > tolerance).sum())
+    return BeamErrorAnalysis(wrong=int(margins.size), search_errors=search,
+                             model_errors=int(margins.size) - search, margins=margins)

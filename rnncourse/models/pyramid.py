@@ -187,6 +187,55 @@ def sequential_steps(steps: int, depth: int, pyramid: bool, odd_steps: str = "er
     return sum(pyramid_steps(steps, depth, odd_steps))
 
 
+def first_layer_gradient_norm(model: keras.Model, x: Any, y: Any) -> float:
+    """Norm of the loss gradient that reaches the first recurrent layer's input weights.
+
+    The loss is the mean sparse categorical cross-entropy of ``model`` on ``(x, y)``; the
+    gradient is taken with respect to the input-to-state weights :math:`U_1` (Keras's
+    ``kernel``) of the first recurrent layer, the weights furthest from the loss.
+    """
+    import tensorflow as tf
+
+    recurrent = [layer for layer in model.layers if isinstance(layer, keras.layers.RNN)]
+    if not recurrent:
+        raise InputError(f"{model.name} has no recurrent layer whose gradient could be measured.")
+    kernel = recurrent[0].cell.kernel
+    with tf.GradientTape() as tape:
+        probabilities = model(tf.constant(x), training=False)
+        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, probabilities))
+    return float(tf.norm(tape.gradient(loss, kernel)))
+
+
+def gradient_norms_by_depth(depths: list[int] | tuple[int, ...], x: Any, y: Any, units: int,
+                            classes: int, cell: str = "GRU", seeds: tuple[int, ...] = (0,)
+                            ) -> dict[int, list[float]]:
+    """:func:`first_layer_gradient_norm` of freshly initialised stacks of several depths.
+
+    For every depth and seed a stack (:func:`build_stacked_rnn`) is built with
+    ``keras.utils.set_random_seed(seed)`` and its first layer's gradient measured on the
+    same batch ``(x, y)``, before any training.
+
+    Returns:
+        ``{depth: [norm for each seed]}``.
+    """
+    import numpy as np
+
+    x = np.asarray(x, dtype="float32")
+    if x.ndim != 3:
+        raise InputError(f"x must have shape (batch, steps, features); got {x.shape}.")
+    if not depths or not seeds:
+        raise InputError("Give at least one depth and one seed.")
+    norms: dict[int, list[float]] = {}
+    for depth in depths:
+        depth = as_int("depth", depth, minimum=1, maximum=64)
+        norms[depth] = []
+        for seed in seeds:
+            keras.utils.set_random_seed(int(seed))
+            model = build_stacked_rnn(x.shape[1], x.shape[2], units, depth, classes, cell)
+            norms[depth].append(first_layer_gradient_norm(model, x, y))
+    return norms
+
+
 CLOCKS = ("cpu", "wall")
 
 
@@ -265,3 +314,51 @@ def compare_forward_passes(models: dict[str, keras.Model], x: Any, repeats: int 
             forward(inputs).numpy()
             best[name] = min(best[name], timer() - start)
     return best
+
+
+def compare_training_steps(models: dict[str, keras.Model], x: Any, y: Any, repeats: int = 10,
+                           clock: str = "cpu", learning_rate: float = 0.01) -> dict[str, float]:
+    """Fastest seconds of one training step (forward, backward, update) of several models.
+
+    Each model gets its own Adam optimiser and a compiled step that computes the mean
+    sparse categorical cross-entropy on ``(x, y)``, its gradient and the update. After one
+    untimed warm-up step the models take turns, ``repeats`` rounds, as in
+    :func:`compare_forward_passes`. The models' weights change (they take real steps).
+
+    Returns:
+        Name to the fastest seconds of one training step.
+    """
+    import time
+
+    import tensorflow as tf
+
+    if not models:
+        raise InputError("models is empty; pass {name: model} for at least one model.")
+    repeats = as_int("repeats", repeats, minimum=1)
+    if clock not in CLOCKS:
+        raise InputError(f"clock must be one of {CLOCKS}, got {clock!r}.")
+    timer = time.process_time if clock == "cpu" else time.perf_counter
+    inputs, targets = tf.constant(x), tf.constant(y)
+    steps = {}
+    for name, model in models.items():
+        optimizer = keras.optimizers.Adam(learning_rate)
+
+        def step(batch, labels, model=model, optimizer=optimizer):
+            with tf.GradientTape() as tape:
+                probabilities = model(batch, training=True)
+                loss = tf.reduce_mean(
+                    keras.losses.sparse_categorical_crossentropy(labels, probabilities))
+            gradients = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply(gradients, model.trainable_variables)
+            return loss
+
+        steps[name] = tf.function(step)
+        steps[name](inputs, targets).numpy()  # trace and warm up
+    best = {name: float("inf") for name in models}
+    for _ in range(repeats):
+        for name, step in steps.items():
+            start = timer()
+            step(inputs, targets).numpy()
+            best[name] = min(best[name], timer() - start)
+    return best
+

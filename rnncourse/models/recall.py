@@ -10,6 +10,12 @@ With ``save=True`` the results are stored under ``<data dir>/results/``, keyed b
 setting; ``reuse=True`` reads them back. Notebook 03 always trains and saves; notebook 04
 reuses the numbers notebook 03 measured (same settings) instead of training the same
 nine models again, and trains them itself when no saved results exist.
+
+:func:`compare_peephole_lstm` is lesson 04's controlled comparison: a plain LSTM and a
+peephole LSTM (:class:`rnncourse.models.peephole_cell.PeepholeLSTMCell` inside
+``keras.layers.RNN``) start from the same weights and train with the same data, epochs and
+optimiser, and the trained peepholes are then switched off to see whether the solution
+uses them.
 """
 
 from __future__ import annotations
@@ -26,15 +32,20 @@ import numpy as np
 from rnncourse.data.generated.recall import SYMBOLS, TEST_EXAMPLES, recall_datasets
 from rnncourse.data.registry import data_dir, writable_data_dir
 from rnncourse.errors import InputError, UnknownNameError
+from rnncourse.models.peephole_cell import PeepholeLSTMCell
 from rnncourse.training import fit
 from rnncourse.validation import as_int, as_seed, one_of
 
 __all__ = [
     "CELL_TYPES",
+    "CLIPNORM",
+    "LEARNING_RATE",
     "TASK_VERSION",
     "RecallRun",
     "LongRangeResults",
+    "PeepholeComparison",
     "build_recall_model",
+    "compare_peephole_lstm",
     "train_recall",
     "compare_long_range",
     "results_cache_path",
@@ -43,8 +54,13 @@ __all__ = [
 CELL_TYPES: tuple[str, ...] = ("SimpleRNN", "LSTM", "GRU")
 """The recurrent layers compared, by their ``keras.layers`` names."""
 
-TASK_VERSION = 1
-"""Bumped whenever the task or the training recipe changes, so old caches are ignored."""
+TASK_VERSION = 2
+"""Bumped whenever the task or the training recipe changes, so old caches are ignored
+(2: Adam's learning rate 0.01 with gradients clipped to norm 1, instead of 0.005 unclipped,
+so that the LSTM at length 60 converges within the epochs for every seed)."""
+
+LEARNING_RATE, CLIPNORM = 0.01, 1.0
+"""The optimiser every model of the comparison trains with: ``Adam(0.01, clipnorm=1.0)``."""
 
 
 def build_recall_model(cell: str, length: int, units: int,
@@ -91,12 +107,14 @@ class RecallRun:
 
 
 def train_recall(cell: str, length: int, *, units: int, examples: int, epochs: int,
-                 seed: int, batch_size: int = 32, learning_rate: float = 0.005,
-                 test_examples: int = TEST_EXAMPLES, resume: bool = True) -> RecallRun:
+                 seed: int, batch_size: int = 32, learning_rate: float = LEARNING_RATE,
+                 clipnorm: float | None = CLIPNORM, test_examples: int = TEST_EXAMPLES,
+                 resume: bool = True) -> RecallRun:
     """Train one recurrent model on the recall task and measure its test accuracy.
 
     Weights are seeded with ``seed`` (the same start for every length), the data with
-    ``seed + length`` (see :func:`recall_datasets`). Training goes through
+    ``seed + length`` (see :func:`recall_datasets`). The optimiser is Adam with
+    ``learning_rate``, each weight's gradient clipped to norm ``clipnorm``. Training goes through
     :func:`rnncourse.training.fit`, so it prints one line when done and resumes after
     an interruption.
     """
@@ -106,9 +124,10 @@ def train_recall(cell: str, length: int, *, units: int, examples: int, epochs: i
                                                            test_examples)
     keras.utils.set_random_seed(seed)
     model = build_recall_model(cell, length, units)
-    model.compile(keras.optimizers.Adam(learning_rate), "sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    name = f"long-range-{cell}-L{length}-u{units}-n{examples}-e{epochs}-s{seed}"
+    model.compile(keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
+                  "sparse_categorical_crossentropy", metrics=["accuracy"])
+    name = (f"long-range-v{TASK_VERSION}-{cell}-L{length}-u{units}-n{examples}-e{epochs}"
+            f"-s{seed}")
     result = fit(model, x_train, y_train, name=name, epochs=epochs, resume=resume,
                  print_every=epochs, batch_size=batch_size)
     accuracy = float(model.evaluate(x_test, y_test, verbose=0)[1])
@@ -251,3 +270,103 @@ def compare_long_range(lengths: Iterable[int], *, units: int, examples: int, epo
         writable_data_dir("results")
         path.write_text(results.to_json())
     return results
+
+
+# ------------------------------------------------------------ lesson 04: peepholes or not
+
+PLAIN, PEEPHOLE = "LSTM", "peephole LSTM"
+
+
+@dataclass
+class PeepholeComparison:
+    """A plain and a peephole LSTM trained alike on the recall task.
+
+    Attributes:
+        histories: ``{"LSTM": history, "peephole LSTM": history}`` (Keras history dicts).
+        accuracy: Test accuracy of each model.
+        zeroed_accuracy: Test accuracy of the trained peephole model with its three
+            peephole vectors set back to zero (every other weight kept).
+        start_difference: Largest difference between the two models' predictions on the
+            test set before training (about 1e-7: they start as the same function).
+        parameters: Weights in each recurrent layer.
+        peephole_layer: The trained ``keras.layers.RNN(PeepholeLSTMCell)``.
+        test: The test set ``(inputs, labels)``.
+        settings: ``length``, ``units``, ``examples``, ``epochs``, ``seed``, ``learning_rate``,
+            ``clipnorm`` and ``batch_size``: the budget both models shared.
+    """
+
+    histories: dict[str, dict[str, list[float]]]
+    accuracy: dict[str, float]
+    zeroed_accuracy: float
+    start_difference: float
+    parameters: dict[str, int]
+    peephole_layer: keras.layers.Layer
+    test: tuple[np.ndarray, np.ndarray]
+    settings: dict[str, float]
+
+    @property
+    def peephole_weights(self) -> np.ndarray:
+        """The trained peepholes ``p_i, p_f, p_o`` side by side, ``(3 * units,)``."""
+        weights = self.peephole_layer.cell.get_weights()
+        return np.concatenate(weights[2:5])
+
+    def worst_drop(self, name: str) -> float:
+        """The largest fall of training accuracy from one epoch to the next (0 if none)."""
+        accuracy = np.asarray(self.histories[name]["accuracy"], dtype=float)
+        return float(max(0.0, np.max(accuracy[:-1] - accuracy[1:], initial=0.0)))
+
+
+def compare_peephole_lstm(length: int, *, units: int, examples: int, epochs: int, seed: int,
+                          learning_rate: float = 0.005, clipnorm: float | None = 1.0,
+                          batch_size: int = 32, name: str = "peephole") -> PeepholeComparison:
+    """Train ``LSTM(units)`` and ``RNN(PeepholeLSTMCell(units))`` on equal terms and compare.
+
+    Both read the same recall data (:func:`recall_datasets` with ``seed``), start from the
+    *same* weights (the peephole model copies the plain model's kernels and biases, and its
+    peepholes start at zero, so at step 0 the two compute the same function), and train
+    with the same optimiser (Adam with ``clipnorm``), batch size and epochs. Training goes
+    through :func:`rnncourse.training.fit` (progress lines, resumable); ``name`` starts the
+    runs' names.
+    """
+    length = as_int("length", length, minimum=1, maximum=100_000)
+    units = as_int("units", units, minimum=1)
+    examples = as_int("examples", examples, minimum=1)
+    epochs = as_int("epochs", epochs, minimum=1)
+    seed = as_seed("seed", seed)
+    batch_size = as_int("batch_size", batch_size, minimum=1)
+    (x_train, y_train), test = recall_datasets(length, examples, seed)
+    keras.utils.set_random_seed(seed)
+    models = {PLAIN: keras.Sequential(
+        [keras.Input(x_train.shape[1:]), keras.layers.LSTM(units, name="lstm"),
+         keras.layers.Dense(SYMBOLS, activation="softmax")], name="plain_lstm")}
+    peephole_layer = keras.layers.RNN(PeepholeLSTMCell(units), name="peephole")
+    models[PEEPHOLE] = keras.Sequential(
+        [keras.Input(x_train.shape[1:]), peephole_layer,
+         keras.layers.Dense(SYMBOLS, activation="softmax")], name="peephole_lstm")
+    kernel, recurrent, bias = models[PLAIN].layers[0].get_weights()
+    zeros = np.zeros(units, dtype=kernel.dtype)
+    peephole_layer.set_weights([kernel, recurrent, zeros, zeros, zeros, bias])
+    models[PEEPHOLE].layers[1].set_weights(models[PLAIN].layers[1].get_weights())
+    start_difference = float(np.max(np.abs(
+        keras.ops.convert_to_numpy(models[PLAIN](test[0][:64]))
+        - keras.ops.convert_to_numpy(models[PEEPHOLE](test[0][:64])))))
+
+    histories, accuracy, parameters = {}, {}, {}
+    for label, model in models.items():
+        optimizer = keras.optimizers.Adam(learning_rate, clipnorm=clipnorm)
+        model.compile(optimizer, "sparse_categorical_crossentropy", metrics=["accuracy"])
+        run_name = f"{name}-{label.replace(' ', '-')}-L{length}-u{units}-n{examples}-s{seed}"
+        histories[label] = fit(model, x_train, y_train, name=run_name, epochs=epochs,
+                               batch_size=batch_size, print_every=max(1, epochs // 4)).history
+        accuracy[label] = float(model.evaluate(*test, verbose=0)[1])
+        parameters[label] = int(model.layers[0].count_params())
+    trained = peephole_layer.get_weights()
+    peephole_layer.set_weights([*trained[:2], zeros, zeros, zeros, trained[5]])
+    zeroed = float(models[PEEPHOLE].evaluate(*test, verbose=0)[1])
+    peephole_layer.set_weights(trained)
+    settings = {"length": length, "units": units, "examples": examples, "epochs": epochs,
+                "seed": seed, "learning_rate": learning_rate, "clipnorm": clipnorm,
+                "batch_size": batch_size}
+    return PeepholeComparison(histories=histories, accuracy=accuracy, zeroed_accuracy=zeroed,
+                              start_difference=start_difference, parameters=parameters,
+                              peephole_layer=peephole_layer, test=test, settings=settings)

@@ -12,7 +12,7 @@ The pipeline of notebook 05, in the order the notebook teaches it:
 3. **Models**: :func:`build_bag_of_words_model` sees only word counts, so it cannot
    tell "no , the phone is good" from "the phone is no good";
    :func:`build_rnn_classifier` embeds the ids (``Embedding(mask_zero=True)``) and reads
-   them in order with a SimpleRNN, LSTM or GRU.
+   them in order with a SimpleRNN, LSTM or GRU (optionally with dropout).
 4. **Train with early stopping** (:func:`train_with_early_stopping`) through
    :func:`rnncourse.training.fit`, and **score** by phenomenon (:func:`accuracy_report`).
 """
@@ -30,7 +30,7 @@ from rnncourse.data.generated.reviews import ReviewCorpus
 from rnncourse.data.text import PAD_ID
 from rnncourse.errors import InputError
 from rnncourse.training import FitResult, fit
-from rnncourse.validation import as_int
+from rnncourse.validation import as_float, as_int
 
 CELLS = {"simplernn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM,
          "gru": keras.layers.GRU}
@@ -80,7 +80,7 @@ def build_bag_of_words_model(vocabulary_size: int, hidden_units: int = 16,
 
 def build_rnn_classifier(vocabulary_size: int, cell: str = "lstm", units: int = 32,
                          embedding_dim: int = 16, learning_rate: float = 0.01,
-                         mask_zero: bool = True) -> keras.Model:
+                         mask_zero: bool = True, dropout: float = 0.0) -> keras.Model:
     """Embedding, then a recurrent layer read left to right, then P(positive).
 
     Args:
@@ -90,16 +90,26 @@ def build_rnn_classifier(vocabulary_size: int, cell: str = "lstm", units: int = 
         embedding_dim: Size of each word vector.
         learning_rate: Adam's learning rate.
         mask_zero: Let the embedding mask padding (id 0), so the recurrent layer skips it.
+        dropout: Share of the word vectors' and of the final state's numbers that a
+            ``Dropout`` layer sets to zero during training (0 leaves them out). Dropout
+            keeps the model from leaning on a few features, and is off at prediction time.
     """
     key = cell.lower().replace("_", "").replace("-", "") if isinstance(cell, str) else cell
     if key not in CELLS:
         raise InputError(f"Unknown cell {cell!r}; use one of 'SimpleRNN', 'LSTM', 'GRU'.")
     if vocabulary_size < 2:
         raise InputError(f"vocabulary_size must be at least 2, got {vocabulary_size}.")
+    dropout = as_float("dropout", dropout)
+    if not 0.0 <= dropout < 1.0:
+        raise InputError(f"dropout must be at least 0 and below 1, got {dropout}.")
     ids = keras.Input((None,), dtype="int64", name="ids")
     vectors = keras.layers.Embedding(vocabulary_size, embedding_dim, mask_zero=mask_zero,
                                      name="embedding")(ids)
+    if dropout:
+        vectors = keras.layers.Dropout(dropout, name="word_dropout")(vectors)
     state = CELLS[key](units, name=key)(vectors)
+    if dropout:
+        state = keras.layers.Dropout(dropout, name="state_dropout")(state)
     output = keras.layers.Dense(1, activation="sigmoid")(state)
     model = keras.Model(ids, output, name=f"{key}_classifier")
     model.compile(keras.optimizers.Adam(learning_rate), "binary_crossentropy",

@@ -335,3 +335,66 @@ def keras_attention(layer: Any, inputs: list, mask: list | None = None) -> Atten
     return dot_product_attention(query, value, key, scale=scale, score_mode=layer.score_mode,
                                  concat_score_weight=concat_weight, value_mask=value_mask,
                                  query_mask=query_mask)
+
+
+# --- one output step of an attention decoder ----------------------------------------------
+
+
+class AttentionStep(NamedTuple):
+    """What :func:`attention_output_step` returns for one output step.
+
+    Attributes:
+        probabilities: ``(batch, V)`` the softmax over the output vocabulary.
+        weights: ``(batch, Tx)`` the attention weights on the input positions.
+        context: ``(batch, dim)`` the context ``ctx_t``, the weighted average of the
+            encoder outputs.
+        attentional_state: ``(batch, units)`` ``tanh([ctx_t; s_t] W_c + b_c)``.
+    """
+
+    probabilities: np.ndarray
+    weights: np.ndarray
+    context: np.ndarray
+    attentional_state: np.ndarray
+
+
+def attention_output_step(decoder_output: Any, encoder_outputs: Any, w_combine: Any,
+                          b_combine: Any, w_out: Any, b_out: Any, *,
+                          value_mask: Any = None) -> AttentionStep:
+    """One output step of a Luong attention decoder after its LSTM, with the dot score.
+
+    Given the decoder's LSTM output ``s_t`` (the query), it scores every encoder output
+    ``h_j`` by ``s_t . h_j``, takes the masked softmax over the input positions (the
+    weights ``alpha_tj``), averages the encoder outputs with them (the context ``ctx_t``),
+    combines context and state into ``tanh([ctx_t; s_t] W_c + b_c)`` (context first, as the
+    course's Keras model concatenates them) and reads out ``softmax(. W_out + b_out)``.
+
+    Args:
+        decoder_output: ``(batch, dim)`` the decoder LSTM's output ``s_t``.
+        encoder_outputs: ``(batch, Tx, dim)`` the encoder outputs ``h_j``.
+        w_combine, b_combine: ``(2 dim, units)`` and ``(units,)``.
+        w_out, b_out: ``(units, V)`` and ``(V,)``.
+        value_mask: Optional ``(batch, Tx)`` booleans, False at padding.
+
+    Returns:
+        An :class:`AttentionStep`.
+    """
+    query = as_float_array("decoder_output", decoder_output)
+    if query.ndim != 2:
+        raise ShapeError(f"decoder_output must have shape (batch, dim); got {query.shape}.")
+    values = _as_3d("encoder_outputs", encoder_outputs)
+    w_combine = as_float_array("w_combine", w_combine, rank=2)
+    w_out = as_float_array("w_out", w_out, rank=2)
+    b_combine = as_float_array("b_combine", b_combine, rank=1)
+    b_out = as_float_array("b_out", b_out, rank=1)
+    dim = query.shape[1]
+    if w_combine.shape[0] != 2 * dim or b_combine.shape != (w_combine.shape[1],) or \
+            w_out.shape[0] != w_combine.shape[1] or b_out.shape != (w_out.shape[1],):
+        raise ShapeError(
+            f"The weights do not fit a state of {dim} numbers: w_combine must be "
+            f"({2 * dim}, units), b_combine (units,), w_out (units, V) and b_out (V,); got "
+            f"{w_combine.shape}, {b_combine.shape}, {w_out.shape} and {b_out.shape}.")
+    attention = dot_product_attention(query[:, None, :], values, value_mask=value_mask)
+    context = attention.context[:, 0]
+    state = np.tanh(np.concatenate([context, query], axis=-1) @ w_combine + b_combine)
+    return AttentionStep(softmax(state @ w_out + b_out, axis=-1), attention.weights[:, 0],
+                         context, state)

@@ -20,13 +20,16 @@ Main entry points:
 * :func:`sequence_loss_and_grads` - loss and the gradient of every parameter,
   optionally with truncated BPTT.
 * :func:`clip_by_global_norm`, :func:`gradient_check` - the two safety tools.
-* :func:`gradient_norms_through_time` - how a gradient shrinks or grows as it travels back.
+* :func:`gradient_flow` / :func:`gradient_norms_through_time` - how a gradient shrinks or
+  grows as it travels back, with the tanh derivative or without it (a linear RNN), and
+  :func:`backward_norms`, the loop that measures it.
+* :func:`generate` - text from a trained character model, primed with a prefix.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -42,6 +45,7 @@ from rnncourse.scratch.rnn_cell import (
 from rnncourse.scratch.runner import run_rnn
 from rnncourse.validation import (
     MAX_LENGTH,
+    as_flag,
     as_float,
     as_float_array,
     as_int,
@@ -157,7 +161,8 @@ def softmax_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[floa
 
 def sequence_loss_and_grads(x: np.ndarray, targets: np.ndarray, params: RNNParams,
                             h0: np.ndarray | None = None,
-                            truncate: int | None = None) -> tuple[float, Gradients]:
+                            truncate: int | None = None,
+                            return_state: bool = False) -> Any:
     """Loss of a many-to-many RNN and the gradient of every parameter, by BPTT.
 
     Args:
@@ -168,10 +173,15 @@ def sequence_loss_and_grads(x: np.ndarray, targets: np.ndarray, params: RNNParam
         truncate: ``None`` for full BPTT, or ``k`` for truncated BPTT (see
             :func:`rnn_backward`). Only the recurrent part is truncated; the read-out
             gradients are exact either way.
+        return_state: Also return the last hidden state ``(batch, hidden)``, to start the
+            next chunk of a long text from it (truncated BPTT over chunks, as in
+            min-char-rnn: the state travels forward, the gradient stops at the chunk's
+            first step).
 
     Returns:
-        ``(loss, grads)``: the loss (sum over steps of cross-entropy, mean over the
-        batch) and a dict with keys ``W_xh, W_hh, b_h, W_hy, b_y, h0, x``.
+        ``(loss, grads)``, or ``(loss, grads, last_state)`` with ``return_state``: the
+        loss (sum over steps of cross-entropy, mean over the batch) and a dict with keys
+        ``W_xh, W_hh, b_h, W_hy, b_y, h0, x``.
     """
     _check_params(params)
     if params.W_hy is None:
@@ -191,7 +201,24 @@ def sequence_loss_and_grads(x: np.ndarray, targets: np.ndarray, params: RNNParam
         "W_xh": recurrent["dW_xh"], "W_hh": recurrent["dW_hh"], "b_h": recurrent["db_h"],
         "W_hy": dW_hy, "b_y": db_y, "h0": recurrent["dh0"], "x": recurrent["dx"],
     }
+    if as_flag("return_state", return_state):
+        return loss, grads, hidden_states[:, -1].copy()
     return loss, grads
+
+
+def parameter_gradients(grads: Mapping[str, np.ndarray]) -> Gradients:
+    """Only the weights' gradients (``W_xh, W_hh, b_h, W_hy, b_y``) of a gradient dict.
+
+    :func:`sequence_loss_and_grads` also returns the gradients with respect to the inputs
+    ``x`` and the initial state ``h0``; they are not weights, so leave them out before
+    clipping by the global norm or taking an optimiser step.
+    """
+    grads = _check_grads(grads)
+    missing = [name for name in PARAMETER_NAMES if name not in grads]
+    if missing:
+        raise InputError(f"grads lacks {missing}; pass the dict sequence_loss_and_grads "
+                         "returns.")
+    return {name: grads[name] for name in PARAMETER_NAMES}
 
 
 def sequence_loss(x: np.ndarray, targets: np.ndarray, params: RNNParams,
@@ -328,35 +355,118 @@ def spectral_radius(matrix: np.ndarray) -> float:
     return float(np.max(np.abs(np.linalg.eigvals(matrix))))
 
 
-def gradient_norms_through_time(W_hh: np.ndarray, steps: int, input_size: int = 4,
-                                input_scale: float = 0.1, seed: int = 0) -> np.ndarray:
+def orthogonal_matrix(size: int, seed: int = 0) -> np.ndarray:
+    """A random ``(size, size)`` orthogonal matrix (``Q.T @ Q = I``), as Keras's
+    ``Orthogonal`` initialiser draws the recurrent kernel.
+
+    Every eigenvalue has absolute value 1 and, unlike a general matrix with spectral
+    radius 1, so does every singular value: multiplying by it never changes a vector's
+    length.
+    """
+    size = as_int("size", size, minimum=1, maximum=10_000)
+    q, r = np.linalg.qr(generator_from(seed).normal(size=(size, size)))
+    return q * np.sign(np.diag(r))  # the sign fix makes the draw uniform over rotations
+
+
+def backward_norms(W_hh: np.ndarray, hidden_states: np.ndarray, dh_last: np.ndarray,
+                   linear: bool = False) -> np.ndarray:
+    """Carry a gradient back from the last state of one sequence and record its norm.
+
+    One step back multiplies by the step's Jacobian transposed::
+
+        dL/dh_(t-1) = (dL/dh_t * (1 - h_t**2)) @ W_hh.T        (tanh RNN)
+        dL/dh_(t-1) = dL/dh_t @ W_hh.T                          (linear RNN)
+
+    Args:
+        W_hh: Recurrent weights ``(hidden, hidden)``.
+        hidden_states: The states ``h_1 ... h_T`` of one sequence, ``(T, hidden)``.
+        dh_last: The gradient on the last state ``h_T``, ``(hidden,)``.
+        linear: Leave out the tanh derivative (the RNN ``h_t = x_t U + h_(t-1) W``).
+
+    Returns:
+        ``norms`` of length ``T``: ``norms[d] = ||dL/dh_(T-d)||``, the norm ``d`` steps
+        before the loss, so ``norms[0] = ||dh_last||``.
+    """
+    W_hh = as_float_array("W_hh", W_hh, rank=2, meaning="(hidden, hidden)")
+    hidden = W_hh.shape[0]
+    if W_hh.shape != (hidden, hidden):
+        raise ShapeError(f"W_hh must be square (hidden, hidden); got {W_hh.shape}.")
+    hidden_states = as_float_array("hidden_states", hidden_states, rank=2,
+                                   meaning="(time, hidden)")
+    if hidden_states.shape[1] != hidden or hidden_states.shape[0] == 0:
+        raise ShapeError(f"hidden_states must be (time, hidden) with hidden = {hidden} and at "
+                         f"least one step; got {hidden_states.shape}.")
+    dh = as_float_array("dh_last", dh_last).reshape(-1)
+    if dh.shape != (hidden,):
+        raise ShapeError(f"dh_last must be a vector of {hidden} numbers; got shape "
+                         f"{np.shape(dh_last)}.")
+    linear = as_flag("linear", linear)
+    steps = hidden_states.shape[0]
+    norms = np.empty(steps)
+    for distance in range(steps):
+        norms[distance] = np.linalg.norm(dh)
+        h_t = hidden_states[steps - 1 - distance]
+        dh = (dh if linear else dh * (1.0 - h_t**2)) @ W_hh.T
+    return norms
+
+
+class GradientFlow(NamedTuple):
+    """What :func:`gradient_flow` measured.
+
+    Attributes:
+        norms: ``norms[d]`` is the gradient norm ``d`` steps before the loss.
+        mean_tanh_derivative: The mean of ``1 - h_t**2`` over the steps and units the
+            gradient passed through (1.0 for the linear RNN): the share of the signal
+            tanh lets through at a step, on average.
+    """
+
+    norms: np.ndarray
+    mean_tanh_derivative: float
+
+
+def gradient_flow(W_hh: np.ndarray, steps: int, input_size: int = 4,
+                  input_scale: float = 0.1, seed: int = 0,
+                  linear: bool = False) -> GradientFlow:
     """How the size of a gradient changes as BPTT carries it back in time.
 
     Runs a tanh RNN with recurrent weights ``W_hh`` for ``steps`` steps on small random
-    inputs (batch 1), puts a unit-norm gradient on the *last* state only, and walks it
-    back with :func:`rnn_cell_backward`.
+    inputs (batch 1, zero bias), puts a unit-norm gradient on the *last* state only, and
+    walks it back with :func:`backward_norms`. With ``linear=True`` the walk leaves out
+    the tanh derivative, which is the gradient of the linear RNN with the same ``W_hh``.
 
     Returns:
-        ``norms`` of length ``steps``: ``norms[d]`` is ``||dL/dh_(T-1-d)||``, the
-        gradient norm ``d`` steps before the loss; ``norms[0] == 1``.
+        A :class:`GradientFlow`: the norms (``norms[0] == 1``) and the mean tanh
+        derivative along the way.
     """
     W_hh = as_float_array("W_hh", W_hh, rank=2, meaning="(hidden, hidden)")
     steps = as_int("steps", steps, minimum=1, maximum=MAX_LENGTH)
     input_size = as_int("input_size", input_size, minimum=1, maximum=100_000)
     input_scale = as_float("input_scale", input_scale)
+    linear = as_flag("linear", linear)
     rng = generator_from(seed)
     hidden = W_hh.shape[0]
     params = RNNParams(W_xh=rng.normal(size=(input_size, hidden)) / np.sqrt(input_size),
                        W_hh=W_hh, b_h=np.zeros(hidden))
     x = input_scale * rng.normal(size=(1, steps, input_size))
-    caches = run_rnn(params, x).caches
-    dh = rng.normal(size=(1, hidden))
+    states = run_rnn(params, x).outputs[0]
+    dh = rng.normal(size=hidden)
     dh /= np.linalg.norm(dh)
-    norms = np.empty(steps)
-    for distance, step in enumerate(range(steps - 1, -1, -1)):
-        norms[distance] = np.linalg.norm(dh)
-        _, dh, _, _, _ = rnn_cell_backward(dh, caches[step])
-    return norms
+    norms = backward_norms(W_hh, states, dh, linear=linear)
+    passed = states[1:] if steps > 1 else states[:0]  # the steps whose derivative is used
+    derivative = 1.0 if linear or not passed.size else float(np.mean(1.0 - passed**2))
+    return GradientFlow(norms, derivative)
+
+
+def gradient_norms_through_time(W_hh: np.ndarray, steps: int, input_size: int = 4,
+                                input_scale: float = 0.1, seed: int = 0,
+                                linear: bool = False) -> np.ndarray:
+    """The norms of :func:`gradient_flow` alone.
+
+    Returns:
+        ``norms`` of length ``steps``: ``norms[d]`` is ``||dL/dh_(T-d)||``, the
+        gradient norm ``d`` steps before the loss; ``norms[0] == 1``.
+    """
+    return gradient_flow(W_hh, steps, input_size, input_scale, seed, linear).norms
 
 
 # ---------------------------------------------------------------------------
@@ -434,15 +544,71 @@ def sample_ids(params: RNNParams, first_id: int, length: int,
         raise ArgumentTypeError("rng must be a NumPy Generator, e.g. "
                                 f"np.random.default_rng(0); got {type(rng).__name__}.")
     state = np.zeros((1, params.hidden_size)) if h0 is None else np.asarray(h0)
-    current, generated = first_id, []
+    return _continue(params, state, first_id, length, rng, temperature)
+
+
+def _continue(params: RNNParams, state: np.ndarray, current: int, length: int,
+              rng: np.random.Generator | None, temperature: float) -> list[int]:
+    """Feed ``current`` in, pick the next id (drawn, or the likeliest when ``rng`` is None),
+    feed it back, ``length`` times."""
+    vocabulary = params.input_size
+    generated = []
     for _ in range(length):
         x_t = np.zeros((1, vocabulary))
         x_t[0, current] = 1.0
         state = rnn_cell_forward(params, x_t, states=(state,)).output
-        probabilities = softmax((state @ params.W_hy + params.b_y)[0] / temperature)
-        current = int(rng.choice(vocabulary, p=probabilities))
+        logits = (state @ params.W_hy + params.b_y)[0]
+        if rng is None:
+            current = int(np.argmax(logits))
+        else:
+            current = int(rng.choice(vocabulary, p=softmax(logits / temperature)))
         generated.append(current)
     return generated
+
+
+def generate(params: RNNParams, prime_ids: Sequence[int], length: int,
+             rng: np.random.Generator | None = None, temperature: float = 1.0) -> list[int]:
+    """Continue a text: read ``prime_ids`` from a zero state, then generate ``length`` ids.
+
+    The prime sets the state the way training did, so the model continues from a place it
+    knows instead of from a blank state after a single character.
+
+    Args:
+        params: A one-hot character RNN with a read-out (inputs and outputs the vocabulary).
+        prime_ids: The ids of the prefix (at least one).
+        length: How many ids to generate after the prefix.
+        rng: Draw each next id from the softmax with this generator; ``None`` picks the
+            likeliest id every time (greedy decoding, deterministic).
+        temperature: With ``rng``: below 1 sharpens the distribution, above 1 flattens it.
+
+    Returns:
+        The generated ids (the prefix not included).
+    """
+    _check_params(params)
+    vocabulary = params.input_size
+    if params.W_hy is None or params.W_hy.shape[1] != vocabulary:
+        raise ShapeError("generate needs a read-out with as many outputs as inputs "
+                         f"({vocabulary}), so each output can be fed back as an input.")
+    if isinstance(prime_ids, str):
+        raise ArgumentTypeError("prime_ids must be character ids, not text: map the prefix "
+                                "with char_to_id first, e.g. [char_to_id[c] for c in prefix].")
+    prime = np.asarray(list(prime_ids))
+    if prime.ndim != 1 or prime.size == 0 or not np.issubdtype(prime.dtype, np.integer):
+        raise InputError("prime_ids must be a non-empty list of integer character ids; got "
+                         f"{prime_ids!r:.60}.")
+    if prime.min() < 0 or prime.max() >= vocabulary:
+        raise InputError(f"prime_ids must lie in [0, {vocabulary}) (the vocabulary); got "
+                         f"values from {prime.min()} to {prime.max()}.")
+    length = as_int("length", length, minimum=0, maximum=MAX_LENGTH)
+    temperature = positive_float("temperature", temperature)
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise ArgumentTypeError("rng must be a NumPy Generator (np.random.default_rng(0)) or "
+                                f"None for greedy decoding; got {type(rng).__name__}.")
+    state = np.zeros((1, params.hidden_size))
+    if prime.size > 1:
+        x = np.eye(vocabulary)[prime[:-1]][np.newaxis]
+        state = run_rnn(params, x).states[0]
+    return _continue(params, state, int(prime[-1]), length, rng, temperature)
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Video clips drawn as film strips or played as small animations (static when asked)."""
+"""Video clips drawn as film strips or played as small animations (static when asked).
+
+:func:`show_clips` is what a notebook calls: the animation (where JavaScript runs) and one
+film strip, each shown once, so a saved notebook read without JavaScript still shows the
+clips. :func:`clip_animation` and :func:`plot_clip_strip` are its two halves.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from rnncourse.errors import InputError
-from rnncourse.visuals.widgets import static_plots_requested
+from rnncourse.visuals.widgets import figure_png, static_plots_requested
 
 
 def _grey_clips(clips: Any, titles: Sequence[str] | None) -> np.ndarray:
@@ -76,7 +81,9 @@ def clip_animation(clips: np.ndarray, titles: Sequence[str] | None = None,
 
     clips = _grey_clips(clips, titles)
     if static_plots_requested():
-        return plot_clip_strip(clips, titles)
+        figure = plot_clip_strip(clips, titles)
+        plt.close(figure)  # shown once, as the returned object, not again by the backend
+        return figure
     from IPython.display import HTML
 
     fig, axes = plt.subplots(1, len(clips), squeeze=False, dpi=72,
@@ -100,3 +107,54 @@ def clip_animation(clips: np.ndarray, titles: Sequence[str] | None = None,
     html = HTML(movie.to_jshtml(default_mode="loop"))
     plt.close(fig)
     return html
+
+
+def show_clips(clips: np.ndarray, titles: Sequence[str] | None = None,
+               strip_frames: int = 5, interval: int = 200) -> None:
+    """Show clips once as an animation and once as a film strip, in one cell.
+
+    The animation plays in a notebook that runs JavaScript; the strip (``strip_frames``
+    evenly spaced frames per clip) is a plain image that every viewer shows, including a
+    saved notebook opened without its kernel. With ``RNNCOURSE_STATIC_PLOTS=1`` only the
+    strip is shown. Returns nothing, so nothing is displayed a second time.
+
+    Args:
+        clips: ``(n, frames, height, width[, 1])`` grey-scale clips (keep ``n`` small).
+        titles: One label per clip.
+        strip_frames: Frames per clip in the strip.
+        interval: Milliseconds per frame of the animation.
+    """
+    from IPython.display import display
+
+    clips = _grey_clips(clips, titles)
+    if not static_plots_requested():
+        display(clip_animation(clips, titles, interval=interval))
+    figure = plot_clip_strip(clips, titles, max_frames=strip_frames)
+    display({"image/png": figure_png(figure), "text/plain": repr(figure)}, raw=True)
+    plt.close(figure)
+
+
+def plot_image_sequences(images: np.ndarray, captions: Sequence[str] | None = None,
+                         cell: float = 1.3) -> plt.Figure:
+    """Draw sequences of images (one row per sequence), with a caption after each row.
+
+    Args:
+        images: ``(n, steps, height, width[, 1])`` grey-scale images, e.g. the terms of a
+            digit sequence.
+        captions: One caption per sequence, written to the right of its last image.
+        cell: Width of one image in inches.
+    """
+    images = _grey_clips(images, captions)
+    rows, steps, height, width = images.shape
+    fig, axes = plt.subplots(rows, steps, squeeze=False,
+                             figsize=(cell * steps + 0.8, cell * height / width * rows + 0.3))
+    for row in range(rows):
+        for step in range(steps):
+            axis = axes[row, step]
+            axis.imshow(images[row, step], cmap="gray", vmin=0, vmax=1)
+            axis.axis("off")
+        if captions is not None:
+            axes[row, -1].text(1.08, 0.5, captions[row], transform=axes[row, -1].transAxes,
+                               va="center", fontsize=9)
+    fig.tight_layout(pad=0.3)
+    return fig

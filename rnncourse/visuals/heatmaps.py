@@ -102,3 +102,41 @@ def plot_gate_heatmap(panels: Mapping[str, np.ndarray], text: str,
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def plot_series_snapshot(snapshot: np.ndarray, future: np.ndarray | None = None,
+                         title: str = "One snapshot: series (rows) over days (columns)"
+                         ) -> plt.Figure:
+    """Draw a window of many series as an image, optionally with the target's next values.
+
+    Args:
+        snapshot: ``(series, days)`` or ``(series, days, 1)`` values, the input of a CNN.
+        future: Optional values of the last series on the days after the window, drawn as
+            extra columns beyond a dashed line.
+        title: The figure title.
+    """
+    snapshot = np.asarray(snapshot, dtype=float)
+    if snapshot.ndim == 3 and snapshot.shape[-1] == 1:
+        snapshot = snapshot[..., 0]
+    if snapshot.ndim != 2 or snapshot.size == 0:
+        raise InputError(f"snapshot should be (series, days[, 1]); got shape {snapshot.shape}.")
+    series, days = snapshot.shape
+    shown = snapshot
+    if future is not None:
+        future = np.asarray(future, dtype=float).reshape(-1)
+        extra = np.full((series, future.size), np.nan)
+        extra[-1] = future
+        shown = np.concatenate([snapshot, extra], axis=1)
+    limit = np.nanmax(np.abs(shown)) or 1.0
+    fig, axis = plt.subplots(figsize=(7, 3.2))
+    image = axis.imshow(shown, cmap="coolwarm", vmin=-limit, vmax=limit, aspect="auto",
+                        interpolation="nearest")
+    if future is not None:
+        axis.axvline(days - 0.5, color="black", linestyle="--", linewidth=1)
+        axis.text(days + future.size / 2 - 0.5, -0.9, "to forecast", ha="center", fontsize=8)
+    axis.set_xlabel("day")
+    axis.set_ylabel("series")
+    axis.set_title(title, fontsize=10)
+    fig.colorbar(image, ax=axis, fraction=0.03, pad=0.01)
+    fig.tight_layout()
+    return fig

@@ -10,16 +10,22 @@ from rnncourse.data.generated.dates import (
     FIRST_DATE,
     FORMAT_EXAMPLES,
     LAST_DATE,
+    LIST_SEPARATOR,
     SOURCE_LENGTH,
     DateCodec,
+    DateListCodec,
     dates_in_split,
     format_date,
+    list_spans,
     make_date_dataset,
+    make_date_list_dataset,
+    make_date_list_records,
     make_date_pairs,
     make_date_records,
     ordinal_suffix,
     ordinal_words,
     split_of,
+    split_target,
     year_words,
 )
 from rnncourse.errors import InputError
@@ -147,3 +153,53 @@ def test_bad_input_gives_clear_errors():
         make_date_pairs(3, formats=["roman"])
     with pytest.raises(InputError, match="count"):
         make_date_pairs(-1)
+
+
+# --- lists of dates: one format, growing length ------------------------------------------
+
+
+def test_date_lists_hold_one_format_and_test_days_only():
+    records = make_date_list_records(300, split="test", seed=5, fmt="dotted", max_dates=4)
+    test_days = {day.isoformat() for day in dates_in_split("test")}
+    assert {record.dates for record in records} == {1, 2, 3, 4}
+    for record in records:
+        parts, isos = record.text.split(LIST_SEPARATOR), split_target(record.target)
+        assert len(parts) == len(isos) == record.dates
+        for part, iso in zip(parts, isos, strict=True):
+            assert part == format_date(dt.date.fromisoformat(iso), "dotted")
+            assert iso in test_days
+        assert [record.text[a:b] for a, b in list_spans(record.text)] == parts
+    assert list_spans("3.3.2009, 14.7.1990") == [(0, 8), (10, 19)]
+    again = make_date_list_records(300, split="test", seed=5, fmt="dotted", max_dates=4)
+    assert again == records
+    assert make_date_list_records(300, split="test", seed=6, max_dates=4) != records
+
+
+def test_date_list_codec_round_trips_and_ends_every_target():
+    data = make_date_list_dataset(50, 20, seed=1, fmt="dotted", max_dates=3)
+    codec = data.codec
+    assert isinstance(codec, DateListCodec)
+    assert codec.source_length == 3 * 10 + 2 * 2 and codec.target_length == 33
+    assert data.x_train.shape == (50, 34) and data.y_test.shape == (20, 33)
+    assert codec.decode_targets(data.y_test) == data.test_targets
+    lengths = codec.target_lengths(data.y_test)
+    np.testing.assert_array_equal(lengths, 11 * data.test_counts)
+    for row, length in zip(data.y_test, lengths, strict=True):
+        assert row[length - 1] == codec.end_id and (row[length:] == codec.pad_id).all()
+    assert codec.target_vocabulary[:3] == ("<pad>", "<start>", "<end>")
+    # Decoding stops at the first end token; start or padding before it show as "?".
+    ids = codec.encode_targets(["2009-03-03"])
+    ids[0, 3] = codec.start_id
+    assert codec.decode_targets(ids) == ["200?-03-03"]
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: DateListCodec(max_dates=2).encode_targets(["2009-03-03 2009-03-04 2009-03-05"]),
+     "1 to 2 dates"),
+    (lambda: DateListCodec().encode_targets("2009-03-03"), "wrap one in a list"),
+    (lambda: make_date_list_records(3, min_dates=3, max_dates=2), "max_dates"),
+    (lambda: make_date_list_records(3, fmt="iso"), "fmt"),
+])
+def test_date_lists_reject_bad_arguments(call, message):
+    with pytest.raises(InputError, match=message):
+        call()

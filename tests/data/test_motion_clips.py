@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from rnncourse.data.generated.motion_clips import (
+    class_mean_z_scores,
     clips_dataset,
     digit_images,
     first_last_statistics,
@@ -15,6 +16,7 @@ from rnncourse.data.generated.motion_clips import (
     nearest_centroid_accuracy,
     render_numbers,
     render_sprites,
+    shuffle_frames,
     single_frames,
 )
 
@@ -185,3 +187,63 @@ def test_nearest_centroid_rejects_mismatched_inputs():
         nearest_centroid_accuracy(np.zeros((4, 2)), np.zeros(3), np.zeros((2, 2)), np.zeros(2))
     with pytest.raises(ValueError, match="same features"):
         nearest_centroid_accuracy(np.zeros((4, 2)), np.zeros(4), np.zeros((2, 3)), np.zeros(2))
+
+
+def test_a_frame_at_a_known_time_does_tell_something(train_and_test):
+    """The first frame alone beats chance: where a clip starts depends on where it goes."""
+    train, test = train_and_test
+    accuracy = nearest_centroid_accuracy(
+        frame_statistics(train.clips[:, 0]), train.labels,
+        frame_statistics(test.clips[:, 0]), test.labels)
+    assert accuracy > 1 / 6 + 0.2, accuracy
+
+
+def test_class_means_of_single_frames_agree_within_noise(train_and_test):
+    train, _ = train_and_test
+    statistics = frame_statistics(single_frames(train.clips, seed=0))
+    scores = class_mean_z_scores(statistics, train.labels)
+    assert scores.shape == (6, statistics.shape[1])
+    assert np.abs(scores).max() < 4
+
+
+def test_class_mean_z_scores_flag_a_shifted_class():
+    rng = np.random.default_rng(0)
+    statistics = rng.normal(size=(600, 2))
+    labels = np.repeat([0, 1, 2], 200)
+    statistics[labels == 1, 1] += 0.5  # 0.5 sd over 200 rows: about 7 standard errors
+    scores = class_mean_z_scores(statistics, labels)
+    assert np.abs(scores[:, 0]).max() < 4
+    assert scores[1, 1] > 5
+    with pytest.raises(ValueError, match="one class per row"):
+        class_mean_z_scores(statistics, labels[:10])
+    with pytest.raises(ValueError, match="two classes"):
+        class_mean_z_scores(statistics, np.zeros(600))
+
+
+def test_shuffle_frames_keeps_every_frame_and_changes_the_order():
+    clips = make_motion_clips(30, frames=6, frame_size=12, seed=1)
+    shuffled = shuffle_frames(clips.clips, seed=2)
+    assert shuffled.shape == clips.clips.shape
+    for clip, mixed in zip(clips.clips, shuffled, strict=True):
+        original = sorted(frame.tobytes() for frame in clip)
+        assert sorted(frame.tobytes() for frame in mixed) == original
+    assert not np.array_equal(shuffled, clips.clips)
+    np.testing.assert_array_equal(shuffled, shuffle_frames(clips.clips, seed=2))
+    with pytest.raises(ValueError, match="frames"):
+        shuffle_frames(np.zeros((3, 4)))
+
+
+def test_shuffled_opposite_motions_cannot_be_told_apart():
+    """Right and left clips, once shuffled, give the same frame statistics in any order."""
+    clips = make_motion_clips(1200, frames=8, frame_size=24, seed=6, noise=0.0)
+    pair = np.isin(clips.labels, [0, 1])  # right, left
+    shuffled = shuffle_frames(clips.clips[pair], seed=0)
+    ordered_stats = first_last_statistics(clips.clips[pair])
+    shuffled_stats = first_last_statistics(shuffled)
+    labels = clips.labels[pair]
+    half = len(labels) // 2
+    ordered = nearest_centroid_accuracy(ordered_stats[:half], labels[:half],
+                                        ordered_stats[half:], labels[half:])
+    mixed = nearest_centroid_accuracy(shuffled_stats[:half], labels[:half],
+                                      shuffled_stats[half:], labels[half:])
+    assert ordered > 0.95 and abs(mixed - 0.5) < 0.1

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from rnncourse.data.generated.reviews import (
+    SPLITS,
     TEST_TEMPLATES,
     TRAIN_TEMPLATES,
+    VALIDATION_TEMPLATES,
     Template,
     _twin_of,
     bag_of_words,
@@ -16,6 +18,8 @@ from rnncourse.data.generated.reviews import (
     describe,
     make_review_corpus,
     shared_shapes,
+    split_overlaps,
+    template_words,
     twin_examples,
     words,
 )
@@ -119,7 +123,7 @@ def test_subset_and_helpers(train):
     ({"examples": 7}, "even"),
     ({"examples": 0}, "even"),
     ({"examples": 4.5}, "whole number"),
-    ({"examples": 4, "split": "validation"}, "split must be one of"),
+    ({"examples": 4, "split": "valid"}, "split must be one of"),
     ({"examples": 4, "seed": -1}, "negative"),
 ])
 def test_bad_arguments_name_the_fix(kwargs, message):
@@ -137,3 +141,41 @@ def test_bad_arguments_name_the_fix(kwargs, message):
 def test_bad_templates_are_rejected(template, message):
     with pytest.raises(InputError, match=message):
         check_templates([template])
+
+
+@pytest.fixture(scope="module")
+def validation_split():
+    return make_review_corpus(400, "validation", seed=42)
+
+
+def test_the_three_splits_share_no_sentence_shape():
+    overlaps = split_overlaps()
+    assert set(overlaps) == {("train", "validation"), ("train", "test"),
+                             ("validation", "test")}
+    assert all(shapes == set() for shapes in overlaps.values())
+    # The check can fail: a list that repeats a training template shares its shapes.
+    assert shared_shapes(TRAIN_TEMPLATES, VALIDATION_TEMPLATES + TRAIN_TEMPLATES[:1])
+
+
+def test_validation_is_drawn_like_the_test_set(validation_split, test_split):
+    assert validation_split.split == "validation"
+    assert set(validation_split.families) == set(test_split.families)
+    assert validation_split.labels.sum() * 2 == len(validation_split)
+    assert validation_split.order_dependent.mean() > 0.33
+    assert not set(validation_split.texts) & set(test_split.texts)
+    big_train = make_review_corpus(6000, "train", seed=1)
+    assert not set(big_train.texts) & set(validation_split.texts)
+
+
+def test_held_out_templates_use_only_words_the_training_templates_use():
+    known = template_words(TRAIN_TEMPLATES)
+    assert template_words(VALIDATION_TEMPLATES) <= known
+    assert template_words(TEST_TEMPLATES) <= known
+
+
+def test_adding_the_validation_split_left_train_and_test_unchanged():
+    """Train and test keep their random streams (0 and 1), so old seeds give old corpora."""
+    assert SPLITS == ("train", "validation", "test")
+    first = make_review_corpus(4, "test", seed=0)
+    assert first.texts == make_review_corpus(4, "test", seed=0).texts
+    assert make_review_corpus(4, "validation", seed=0).texts != first.texts

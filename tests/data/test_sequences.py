@@ -124,3 +124,43 @@ def test_tokenize_levels():
     assert tokenize("ab", level="char") == ["a", "b"]
     with pytest.raises(InputError, match="'word', 'char'"):
         tokenize("ab", level="byte")
+
+
+# --- autocorrelation ---------------------------------------------------------------------
+
+
+def test_autocorrelation_follows_the_formula():
+    from rnncourse.data.sequences import autocorrelation
+
+    series = np.array([2.0, 4.0, 1.0, 5.0, 3.0, 6.0])
+    centred = series - series.mean()
+    expected = [np.sum(centred[: len(series) - k] * centred[k:]) / np.sum(centred**2)
+                for k in range(4)]
+    np.testing.assert_allclose(autocorrelation(series, 3), expected, atol=1e-12)
+    assert autocorrelation(series, 0).tolist() == [1.0]
+
+
+def test_autocorrelation_separates_memory_from_noise():
+    from rnncourse.data.sequences import autocorrelation
+
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=2000)
+    walk = np.cumsum(noise)
+    assert np.abs(autocorrelation(noise, 20)[1:]).max() < 4 / np.sqrt(len(noise))
+    assert autocorrelation(walk, 20)[1:].min() > 0.9
+    alternating = np.tile([1.0, -1.0], 50)
+    assert autocorrelation(alternating, 1)[1] < -0.95
+
+
+@pytest.mark.parametrize("series, max_lag, kind, words", [
+    (np.ones(10), 2, "ShapeError", ("constant",)),
+    (np.arange(5.0), 5, "InputError", ("max_lag=5", "longer")),
+    (np.arange(5.0), -1, "InputError", ("max_lag",)),
+    (np.ones((4, 2)), 1, "ShapeError", ("one series",)),
+])
+def test_autocorrelation_refuses_what_it_cannot_compute(series, max_lag, kind, words,
+                                                        expect_error):
+    from rnncourse import errors
+    from rnncourse.data.sequences import autocorrelation
+
+    expect_error(lambda: autocorrelation(series, max_lag), getattr(errors, kind), *words)

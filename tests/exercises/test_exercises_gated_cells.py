@@ -1,12 +1,20 @@
-"""check_lstm_cell accepts correct cells and names the gate a wrong one gets wrong."""
+"""The checks of notebook 04 accept correct answers and name the likely mistake."""
+
+import re
 
 import numpy as np
 import pytest
 
+from rnncourse.exercises.checking import HINT_OFFER, reset_attempts
 from rnncourse.exercises.gated_cells import (
+    check_gru_cell,
     check_lstm_cell,
+    check_parameter_count,
+    gru_cell_variant,
     lstm_cell_variant,
+    reference_gru_cell,
     reference_lstm_cell,
+    reference_parameter_count,
 )
 from rnncourse.scratch.activations import sigmoid
 
@@ -110,3 +118,131 @@ def test_wrong_number_of_outputs_is_explained():
 def test_prints_feedback(capsys):
     check_lstm_cell(_ignores_forget)
     assert "forget gate" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------------ the GRU
+
+
+def concatenating_gru(x_t, h_prev, kernel, recurrent_kernel, bias):
+    """A learner-style GRU written independently of the package."""
+    units = h_prev.shape[1]
+    xs = x_t @ kernel + bias[0]
+    hs = h_prev @ recurrent_kernel + bias[1]
+    z = 1 / (1 + np.exp(-(xs[:, :units] + hs[:, :units])))
+    r = 1 / (1 + np.exp(-(xs[:, units:2 * units] + hs[:, units:2 * units])))
+    candidate = np.tanh(xs[:, 2 * units:] + r * hs[:, 2 * units:])
+    return candidate + z * (h_prev - candidate)
+
+
+@pytest.mark.parametrize("answer", [reference_gru_cell, concatenating_gru, gru_cell_variant])
+def test_gru_check_accepts_correct_cells(answer):
+    assert check_gru_cell(answer, show=False)
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"z_keeps_previous": False}, ["other textbook convention", "old state"]),
+    ({"order": ("r", "z", "h")}, ["swapped", "z, r, h"]),
+    ({"reset": "before"}, ["before the recurrent product", "reset_after=False"]),
+    ({"reset": "outside"}, ["outside the reset gate"]),
+    ({"recurrent_bias": False}, ["recurrent bias is missing", "row 1"]),
+    ({"reset": "none"}, ["reset gate is missing"]),
+    ({"candidate_activation": sigmoid}, ["candidate", "tanh"]),
+])
+def test_gru_check_names_the_mistake(options, words):
+    result = check_gru_cell(lambda *args: gru_cell_variant(*args, **options), show=False)
+    assert result.status == "failed"
+    for word in words:
+        assert word in result.message, result.message
+
+
+def test_gru_reference_is_keras_default_gru():
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(0)
+    x_t, h_prev = rng.normal(size=(2, 3)).astype("float32"), rng.normal(size=(2, 4))
+    layer = keras.layers.GRU(4)
+    layer.build((None, 1, 3))
+    kernel, recurrent, bias = layer.get_weights()  # fresh biases are zero: shift them
+    got = reference_gru_cell(x_t, h_prev, kernel, recurrent, bias + 0.3)
+    layer.set_weights([kernel, recurrent, bias + 0.3])
+    expected = np.asarray(layer(x_t[:, None], initial_state=h_prev.astype("float32")))
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+# ---------------------------------------------------------------------- parameter counts
+
+
+def test_count_check_accepts_the_reference_and_a_formula():
+    def formula(cell, n, u, reset_after=True):
+        gates = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[cell]
+        return gates * u * (n + u) + gates * u * (2 if cell == "GRU" and reset_after else 1)
+
+    assert check_parameter_count(reference_parameter_count, show=False)
+    assert check_parameter_count(formula, show=False)
+
+
+def test_count_reference_agrees_with_keras():
+    keras = pytest.importorskip("keras")
+    for cell, kwargs in (("SimpleRNN", {}), ("LSTM", {}), ("GRU", {"reset_after": True}),
+                         ("GRU", {"reset_after": False})):
+        layer = getattr(keras.layers, cell)(6, **kwargs)
+        layer.build((None, None, 5))
+        assert layer.count_params() == reference_parameter_count(cell, 5, 6, **kwargs)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (lambda c, n, u, r=True: {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[c] * u * (n + u + 1),
+     ["second bias"]),
+    (lambda c, n, u, r=True: {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[c] * u * (n + u),
+     ["biases are missing"]),
+    (lambda c, n, u, r=True: {"SimpleRNN": 1, "LSTM": 3, "GRU": 4}[c] * u * (n + u + 1)
+     + (4 * u if c == "GRU" and r else 0), ["block counts are swapped"]),
+    (lambda c, n, u, r=True: u * (n + u + 1) + (u if c == "GRU" and r else 0),
+     ["one block for every cell"]),
+    (lambda c, n, u, r=True: {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[c] * u * (n + 1) + u * u
+     + ({"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[c] * u if c == "GRU" and r else 0),
+     ["recurrent weights are counted once"]),
+])
+def test_count_check_names_the_mistake(answer, words):
+    result = check_parameter_count(answer, show=False)
+    assert result.status == "failed"
+    for word in words:
+        assert word in result.message, result.message
+
+
+# ------------------------------------------------------------------- every check, alike
+
+GATED_CHECKS = [check_lstm_cell, check_gru_cell, check_parameter_count]
+
+
+@pytest.fixture
+def fresh_attempts():
+    reset_attempts()
+    yield
+    reset_attempts()
+
+
+def _not_written(*args):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("check", GATED_CHECKS, ids=lambda check: check.__name__)
+def test_hints_come_only_when_asked_and_hold_no_code(check, fresh_attempts):
+    first = check(_not_written, show=False)
+    assert first.status == "not attempted" and "Hint:" not in first.message
+    assert HINT_OFFER in first.message
+    hint = check(_not_written, show=False, hint=True).message.split("Hint:", 1)[1]
+    for code in (r"@", r"\*\*", r"\.T\b", r"np\.", r"\w\(", r"\bfor \w+ in\b", r"\w = "):
+        assert not re.search(code, hint), (code, hint)
+
+
+@pytest.mark.parametrize("check", GATED_CHECKS, ids=lambda check: check.__name__)
+def test_bad_hand_ins_are_explained(check, monkeypatch, fresh_attempts):
+    monkeypatch.setenv("RNNCOURSE_CHECK_TIMEOUT", "0.3")
+    assert "your function itself" in check(np.zeros(3), show=False).message
+    assert check(lambda *args: "130", show=False).status == "failed"
+
+    def forever(*args):
+        while True:
+            pass
+
+    assert "was stopped" in check(forever, show=False).message

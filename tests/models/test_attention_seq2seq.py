@@ -155,3 +155,68 @@ def test_viewer_draws_statically(monkeypatch):
         draw_alignment(weights, sources, predictions, 2)
     with pytest.raises(ValueError, match="one of each"):
         example_labels(sources, predictions[:1])
+
+
+def test_list_attention_shares_measure_each_dates_own_span():
+    from rnncourse.models.attention_seq2seq import list_attention_shares
+
+    texts = ["3.3.2009, 14.7.1990", "1.1.2000"]       # dates at [0, 8), [10, 19) and [0, 8)
+    weights = np.zeros((2, 22, 19))
+    weights[0, :11, 0] = 1.0                           # date 1 looks at its first character
+    weights[0, 11:, 18] = 1.0                          # date 2 at its year's last digit
+    weights[1, :, 7] = 0.5                             # half on the year's last digit,
+    weights[1, :, 12] = 0.5                            # half on padding beyond the text
+    measured, uniform = list_attention_shares(weights, texts, "date")
+    assert measured == pytest.approx((1.0 + 1.0 + 0.5) / 3)
+    assert uniform == pytest.approx((8 / 19 + 9 / 19 + 8 / 8) / 3)
+    measured, uniform = list_attention_shares(weights, texts, "year")
+    assert measured == pytest.approx((0.0 + 1.0 + 0.5) / 3)
+    assert uniform == pytest.approx((4 / 19 + 4 / 19 + 4 / 8) / 3)
+    with pytest.raises(InputError, match="part"):
+        list_attention_shares(weights, texts, "month")
+    with pytest.raises(InputError, match="one row per text"):
+        list_attention_shares(weights[:1], texts)
+
+
+def test_the_bidirectional_model_is_masked_and_sees_both_ways():
+    keras.utils.set_random_seed(1)
+    model = build_attention_seq2seq(SOURCE_VOCAB, TARGET_VOCAB, units=8, embedding_dim=4,
+                                    bidirectional=True)
+    sources = _sources(6)
+    values, _, h, c = model.encode(sources)
+    assert values.shape == (5, 7, 8) and h.shape == c.shape == (5, 8)
+    padded = np.concatenate([sources, np.zeros((5, 3), dtype="int32")], axis=1)
+    more_values, _, more_h, more_c = model.encode(padded)
+    real = sources != 0
+    np.testing.assert_allclose(more_values[:, :7][real], values[real], atol=1e-5)
+    np.testing.assert_allclose(more_h, h, atol=1e-5)
+    np.testing.assert_allclose(more_c, c, atol=1e-5)
+    # The output at the first position changes when the last real character changes:
+    # the backward direction has read it.
+    changed = sources.copy()
+    row = 1
+    last = int(real[row].sum()) - 1
+    changed[row, last] = 1 + changed[row, last] % (SOURCE_VOCAB - 1)
+    assert not np.allclose(model.encode(changed)[0][row, 0], values[row, 0])
+    tokens, weights = decode_with_alignment(model, sources, 4, START)
+    assert tokens.shape == (5, 4) and weights.shape == (5, 4, 7)
+    with pytest.raises(InputError, match="even"):
+        build_attention_seq2seq(SOURCE_VOCAB, TARGET_VOCAB, units=7, bidirectional=True)
+
+
+def test_greedy_decoding_stops_at_the_end_token():
+    keras.utils.set_random_seed(2)
+    model = build_attention_seq2seq(SOURCE_VOCAB, TARGET_VOCAB, units=8, embedding_dim=4,
+                                    target_pad_id=0)
+    sources = _sources(7)
+    free, _ = decode_with_alignment(model, sources, 6, START)
+    counts = np.bincount(free[:, :3].ravel(), minlength=TARGET_VOCAB)
+    counts[[0, START]] = 0                                 # neither padding nor the start
+    end = int(counts.argmax())                             # a token some rows emit early
+    stopped, weights = decode_with_alignment(model, sources, 6, START, end_id=end)
+    assert weights.shape == (5, 6, 7)
+    for row, whole in zip(stopped, free, strict=True):
+        cut = whole.tolist().index(end) + 1 if end in whole.tolist() else len(whole)
+        np.testing.assert_array_equal(row[:cut], whole[:cut])  # same choices up to the end
+        assert (row[cut:] == 0).all()                          # padding after it
+    assert (stopped == 0).any()

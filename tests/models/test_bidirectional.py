@@ -189,3 +189,56 @@ def test_notebook_06_plots():
         plot_direction_influence({}, 0)
     with pytest.raises(ValueError, match="empty"):
         plot_accuracy_by_position({})
+
+
+# --- stacked bidirectional taggers ----------------------------------------------------
+
+
+def _sees(model, tokens, position, changed_position):
+    """True when changing the token at ``changed_position`` moves the output at ``position``."""
+    changed = tokens.copy()
+    changed[0, changed_position] = (changed[0, changed_position] + 3) % 7
+    before, after = model.predict(tokens, verbose=0), model.predict(changed, verbose=0)
+    return not np.allclose(before[0, position], after[0, position], atol=1e-7)
+
+
+@pytest.mark.parametrize("direction", DIRECTIONS)
+def test_stacked_taggers_keep_one_tag_per_token_and_their_direction(direction):
+    keras.utils.set_random_seed(3)
+    model = build_tagger(7, 3, units=4, direction=direction, depth=2)
+    recurrent = [layer for layer in model.layers
+                 if isinstance(layer, keras.layers.RNN | keras.layers.Bidirectional)]
+    assert len(recurrent) == 2
+    tokens = np.array([[1, 2, 3, 4, 5, 6]])
+    assert model.predict(tokens, verbose=0).shape == (1, 6, 3)
+    sees_future, sees_past = _sees(model, tokens, 2, 4), _sees(model, tokens, 2, 0)
+    assert (sees_future, sees_past) == {"forward": (False, True), "backward": (True, False),
+                                        "bidirectional": (True, True)}[direction]
+
+
+def test_stacked_bidirectional_tagger_counts_both_directions_per_layer():
+    from rnncourse.models.pyramid import stacked_parameter_count
+
+    model = build_tagger(9, 4, units=5, embedding_dim=6, depth=3)
+    recurrent = stacked_parameter_count("GRU", 6, [5, 5, 5], bidirectional=True)
+    assert model.count_params() == 9 * 6 + recurrent + (2 * 5) * 4 + 4
+    with pytest.raises(InputError, match="depth"):
+        build_tagger(9, 4, depth=0)
+
+
+def test_from_the_second_layer_on_both_directions_see_the_whole_sequence(x):
+    from rnncourse.models.bidirectional import stack_influence
+
+    keras.utils.set_random_seed(2)
+    layers = [keras.layers.Bidirectional(keras.layers.SimpleRNN(3, return_sequences=True))
+              for _ in range(2)]
+    influence = stack_influence(layers, x, position=2)
+    assert list(influence) == ["layer 1 forward", "layer 1 backward", "layer 2 forward",
+                               "layer 2 backward"]
+    assert (influence["layer 1 forward"][3:] == 0).all()
+    assert (influence["layer 1 backward"][:2] == 0).all()
+    assert (influence["layer 2 forward"] > 0).all() and (influence["layer 2 backward"] > 0).all()
+    with pytest.raises(ValueError, match="merge_mode='concat'"):
+        stack_influence([keras.layers.Bidirectional(keras.layers.SimpleRNN(3))], x, 0)
+    with pytest.raises(ValueError, match="position"):
+        stack_influence(layers, x, position=6)

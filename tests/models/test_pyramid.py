@@ -111,3 +111,34 @@ def test_pyramid_forward_pass_is_faster():
         compare_forward_passes({}, x)
     with pytest.raises(ValueError, match="repeats"):
         compare_forward_passes(models, x, repeats=0)
+
+
+def test_the_first_layer_gradient_is_measured_on_the_input_weights():
+    import tensorflow as tf
+
+    from rnncourse.models.pyramid import first_layer_gradient_norm
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(8, 12, 2)).astype("float32"), rng.integers(0, 3, 8)
+    keras.utils.set_random_seed(0)
+    model = build_stacked_rnn(12, 2, 5, 2, 3)
+    kernel = model.layers[0].cell.kernel
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, model(x)))
+    expected = float(tf.norm(tape.gradient(loss, kernel)))
+    assert first_layer_gradient_norm(model, x, y) == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(ValueError, match="no recurrent layer"):
+        first_layer_gradient_norm(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]),
+                                  np.zeros((1, 3)), np.zeros(1))
+
+
+def test_deeper_gru_stacks_pass_less_gradient_to_their_first_layer():
+    from rnncourse.models.pyramid import gradient_norms_by_depth
+
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(16, 20, 1)).astype("float32"), rng.integers(0, 3, 16)
+    norms = gradient_norms_by_depth((1, 4), x, y, units=8, classes=3, seeds=(0, 1))
+    assert set(norms) == {1, 4} and all(len(values) == 2 for values in norms.values())
+    assert np.mean(norms[4]) < np.mean(norms[1]) / 2
+    with pytest.raises(ValueError, match="batch, steps, features"):
+        gradient_norms_by_depth((1,), x[0], y, units=8, classes=3)

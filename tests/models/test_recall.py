@@ -126,3 +126,32 @@ def test_results_round_trip_through_json():
 def test_compare_rejects_bad_arguments(kwargs, words):
     with pytest.raises(InputError, match=words):
         compare_long_range(units=2, examples=4, epochs=1, seed=0, progress=False, **kwargs)
+
+
+def test_peephole_comparison_starts_both_models_alike(data_dir):
+    from rnncourse.models.recall import compare_peephole_lstm
+
+    result = compare_peephole_lstm(6, units=3, examples=48, epochs=2, seed=1, name="t")
+    assert result.start_difference < 1e-6  # the same function before training
+    assert set(result.accuracy) == {"LSTM", "peephole LSTM"}
+    assert result.parameters["peephole LSTM"] == result.parameters["LSTM"] + 3 * 3
+    assert result.peephole_weights.shape == (9,)
+    assert np.abs(result.peephole_weights).max() > 0  # trained away from zero
+    assert 0 <= result.zeroed_accuracy <= 1 and result.test[0].shape == (500, 6, SYMBOLS + 1)
+    for name, history in result.histories.items():
+        assert len(history["accuracy"]) == 2
+        assert result.worst_drop(name) == max(0.0, history["accuracy"][0]
+                                              - history["accuracy"][1])
+    # Switching the peepholes off for the measurement leaves the trained layer as it was.
+    assert np.abs(result.peephole_layer.cell.get_weights()[2]).max() > 0
+    assert result.settings["clipnorm"] == 1.0 and result.settings["epochs"] == 2
+
+
+def test_worst_drop_reads_the_largest_fall():
+    from rnncourse.models.recall import PeepholeComparison
+
+    comparison = PeepholeComparison(
+        histories={"LSTM": {"accuracy": [0.3, 0.9, 0.7, 0.95]}}, accuracy={},
+        zeroed_accuracy=0.0, start_difference=0.0, parameters={}, peephole_layer=None,
+        test=(np.zeros(1), np.zeros(1)), settings={})
+    assert comparison.worst_drop("LSTM") == pytest.approx(0.2)

@@ -188,3 +188,138 @@ def test_accuracy_by_input_length_plot_draws_one_bar_group_per_bin():
         plot_accuracy_by_input_length({"a": first, "b": other_bins})
     with pytest.raises(ValueError, match="at least one"):
         plot_accuracy_by_input_length({})
+
+
+# --- targets of different lengths: the masked loss, scoring given outputs ----------------
+
+
+def test_the_masked_loss_averages_over_real_tokens_only():
+    import keras
+
+    from rnncourse.models.seq2seq import masked_sparse_crossentropy, masked_token_accuracy
+
+    rng = np.random.default_rng(0)
+    probabilities = rng.dirichlet(np.ones(5), size=(3, 4)).astype("float32")
+    targets = np.array([[3, 4, 2, 0], [3, 2, 0, 0], [4, 4, 4, 2]])
+    loss = float(keras.ops.convert_to_numpy(masked_sparse_crossentropy(0)(targets,
+                                                                          probabilities)))
+    real = targets != 0
+    picked = np.take_along_axis(probabilities, targets[..., None], axis=-1)[..., 0]
+    assert loss == pytest.approx(-np.log(picked[real]).mean(), rel=1e-5)
+    # Whatever the model says at padded positions changes nothing.
+    changed = probabilities.copy()
+    changed[~real] = rng.dirichlet(np.ones(5), size=int((~real).sum()))
+    assert float(keras.ops.convert_to_numpy(masked_sparse_crossentropy(0)(
+        targets, changed))) == pytest.approx(loss, rel=1e-6)
+    accuracy = float(keras.ops.convert_to_numpy(masked_token_accuracy(0)(targets,
+                                                                         probabilities)))
+    assert accuracy == pytest.approx((probabilities.argmax(-1) == targets)[real].mean())
+
+
+def test_a_model_trained_with_the_masked_loss_ignores_padded_targets():
+    """Two copies of one model, trained on the same batch whose padded target positions hold
+    different junk ids, end with the same weights: padding never reaches the gradient."""
+    import keras
+
+    sources = np.array([[3, 4, 5, 0], [6, 5, 0, 0]], dtype="int32")
+    targets = np.array([[3, 4, 2, 0, 0], [4, 2, 0, 0, 0]], dtype="int32")
+    junk = targets.copy()
+    junk[targets == 0] = 4
+    trained = []
+    for y in (targets, np.where(targets == 0, 0, targets)):
+        keras.utils.set_random_seed(3)
+        model = build_encoder_decoder(7, 5, units=6, embedding_dim=3, target_pad_id=0)
+        model.training_model.fit([sources, teacher_forcing_inputs(targets, 1)], y,
+                                 epochs=2, verbose=0, batch_size=2)
+        trained.append(model.training_model.get_weights())
+    for a, b in zip(*trained, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    keras.utils.set_random_seed(3)
+    plain = build_encoder_decoder(7, 5, units=6, embedding_dim=3)
+    plain.training_model.fit([sources, teacher_forcing_inputs(targets, 1)], targets,
+                             epochs=2, verbose=0, batch_size=2)
+    differs = any(not np.allclose(a, b, atol=1e-6) for a, b in
+                  zip(trained[0], plain.training_model.get_weights(), strict=True))
+    assert differs, "the unmasked loss trains on padding, so it must end elsewhere"
+    assert not np.array_equal(junk, targets)
+
+
+def test_sequence_log_probability_equals_the_step_by_step_score():
+    from rnncourse.models.seq2seq import sequence_log_probability
+
+    model = build_encoder_decoder(7, 6, units=8, embedding_dim=4, target_pad_id=0)
+    rng = np.random.default_rng(4)
+    sources = rng.integers(2, 7, size=(4, 5)).astype("int32")
+    tokens, scores = greedy_search(model.step, model.encode(sources), 1, 6, end_id=2)
+    log_p, lengths = sequence_log_probability(model, sources, tokens, 1, end_id=2)
+    np.testing.assert_allclose(log_p, scores, atol=1e-4)
+    ended = (tokens == 2).any(axis=1)
+    expected_lengths = np.where(ended, (tokens == 2).argmax(axis=1) + 1, tokens.shape[1])
+    assert (lengths == expected_lengths).all()
+    beam = beam_search_decode(model, sources, 6, 1, beam_width=3, end_id=2)
+    for k in range(3):
+        log_p, n = sequence_log_probability(model, sources, beam.sequences[:, k], 1, end_id=2)
+        finite = np.isfinite(beam.log_probabilities[:, k])
+        np.testing.assert_allclose(log_p[finite], beam.log_probabilities[finite, k], atol=1e-4)
+        assert (n[finite] == beam.lengths[finite, k]).all()
+    with pytest.raises(InputError, match="batch"):
+        sequence_log_probability(model, sources, tokens[:2], 1)
+
+
+def test_item_accuracy_scores_each_date_of_a_list_in_place():
+    from rnncourse.models.metrics import item_accuracy, item_hits, mean_by_group
+
+    shares = item_accuracy(["a b c", "a x", "a", ""], ["a b c", "a b", "a b c", "a"])
+    np.testing.assert_allclose(shares, [1.0, 0.5, 1 / 3, 0.0])
+    hits = item_hits(["a b c", "x b"], ["a b c", "a b"])
+    np.testing.assert_array_equal(hits, [[1, 1, 1], [0, 1, np.nan]])
+    assert mean_by_group(shares, [3, 2, 3, 1]) == pytest.approx({1: 0.0, 2: 0.5,
+                                                                3: (1 + 1 / 3) / 2})
+    with pytest.raises(InputError, match="one prediction per example"):
+        item_accuracy(["a"], ["a", "b"])
+    with pytest.raises(InputError, match="same length"):
+        mean_by_group([1.0, 0.0], [1])
+
+
+def test_beam_error_analysis_blames_the_search_only_when_the_right_answer_scores_higher():
+    from rnncourse.models.metrics import beam_error_analysis
+
+    analysis = beam_error_analysis(chosen_scores=[-1.0, -2.0, -3.0, -0.5],
+                                   right_scores=[-1.0, -1.5, -4.0, -0.5 + 1e-6],
+                                   correct=[True, False, False, False])
+    assert (analysis.wrong, analysis.search_errors, analysis.model_errors) == (3, 1, 2)
+    np.testing.assert_allclose(analysis.margins, [0.5, -1.0, 1e-6])
+    assert analysis.search_share == pytest.approx(1 / 3)
+    with pytest.raises(InputError, match="same"):
+        beam_error_analysis([-1.0], [-1.0, -2.0], [False])
+
+
+def test_the_decoding_tracker_records_a_score_per_group_after_each_epoch():
+    from rnncourse.models.seq2seq import DecodingTracker
+
+    model = build_encoder_decoder(7, 6, units=6, embedding_dim=3, target_pad_id=0)
+    rng = np.random.default_rng(8)
+    sources = rng.integers(2, 7, size=(6, 5)).astype("int32")
+    targets = rng.integers(3, 6, size=(6, 4)).astype("int32")
+    calls = []
+
+    def decode(ids):
+        calls.append(ids.shape)
+        return ["".join(map(str, row)) for row in ids]
+
+    def score(predicted, expected):
+        return np.array([p == e for p, e in zip(predicted, expected, strict=True)], float)
+
+    expected = ["".join(map(str, row)) for row in targets]
+    groups = np.array([1, 1, 2, 2, 3, 3])
+    tracker = DecodingTracker(model, sources, expected, groups, decode=decode, score=score,
+                              length=4, start_id=1, end_id=2, every=2)
+    model.training_model.fit([sources, teacher_forcing_inputs(targets, 1)], targets,
+                             epochs=3, verbose=0, callbacks=[tracker])
+    assert tracker.epochs == [2, 3]  # every second epoch, and the last one
+    assert len(calls) == 2 and calls[0] == (6, 4)
+    assert all(set(scores) == {1, 2, 3} for scores in tracker.scores)
+    assert set(tracker.curves()) == {1, 2, 3} and list(tracker.curves()[2]) == [2, 3]
+    with pytest.raises(InputError, match="one of each"):
+        DecodingTracker(model, sources, expected[:2], groups, decode=decode, score=score,
+                        length=4, start_id=1)

@@ -42,10 +42,44 @@ def vectorizer(corpus):
 # --- tokenising, vocabulary, padding, masking -------------------------------------
 
 
-def test_standardize_lower_cases_and_drops_punctuation():
+def test_standardize_lower_cases_and_deletes_punctuation():
     assert standardize("No, this PHONE is good!") == ["no", "this", "phone", "is", "good"]
+    assert standardize("I don't like it; it's well-made.") == \
+        ["i", "dont", "like", "it", "its", "wellmade"]
     with pytest.raises(ArgumentTypeError, match="str"):
         standardize(3)
+
+
+TRICKY_TEXTS = [
+    "Don't STOP, it's well-made!!",
+    "a.b,c;d:e?f(g)h[i]j{k}l<m>n/o\\p|q~r`s^t_u+v=w*x&y%z$#@\"'",
+    "tabs\tand\nnew lines\r\nand\x0bvertical\x0cfeeds   many   spaces",
+    "Écoles ÉTÉ Straße ΣΟΦΙΑ naïve café",  # only ASCII letters are lower-cased
+    "no\u00a0break\u2003em space\x1cfile\x85next",  # not whitespace to TextVectorization
+    "“curly” quotes – dashes — and … ellipsis 😀 emoji",
+    "",
+    "   ",
+    "CAPS123 4x4 3.14 1,000 e-mail",
+]
+
+
+def test_standardize_equals_textvectorization_character_for_character():
+    layer = keras.layers.TextVectorization()  # the defaults the course relies on
+    layer.adapt(TRICKY_TEXTS)  # every token of these texts gets its own id
+    vocabulary = layer.get_vocabulary()
+    rows = vectorize(layer, TRICKY_TEXTS)
+    keras_tokens = [[vocabulary[index] for index in row if index != 0] for row in rows]
+    assert UNKNOWN_ID not in rows
+    assert [standardize(text) for text in TRICKY_TEXTS] == keras_tokens
+
+
+def test_every_ascii_punctuation_character_is_deleted_not_spaced():
+    import string
+
+    texts = [f"ab{character}cd" for character in string.punctuation]
+    assert all(standardize(text) == ["abcd"] for text in texts)
+    vectorizer = make_vectorizer(["abcd"], 2)
+    assert (vectorize(vectorizer, texts)[:, 0] == 2).all()  # "abcd" is id 2 for every one
 
 
 def test_pad_and_mask_pads_at_the_end_and_keeps_the_start():
@@ -119,6 +153,22 @@ def test_rnn_classifier_masks_padding_and_reads_order(cell):
                        atol=1e-6)
     assert not np.allclose(predict_positive(model, sentence),
                            predict_positive(model, reordered), atol=1e-6)
+
+
+def test_dropout_acts_in_training_only_and_keeps_the_mask():
+    keras.utils.set_random_seed(2)
+    model = build_rnn_classifier(12, "lstm", units=6, embedding_dim=5, dropout=0.3)
+    assert {"word_dropout", "state_dropout"} <= {layer.name for layer in model.layers}
+    sentence, padded = np.array([[3, 4, 5, 6]]), np.array([[3, 4, 5, 6, 0, 0]])
+    first, again = predict_positive(model, sentence), predict_positive(model, sentence)
+    assert np.array_equal(first, again)  # no dropout at prediction time
+    assert np.allclose(first, predict_positive(model, padded), atol=1e-6)
+    noisy = [float(model(sentence, training=True)[0, 0]) for _ in range(5)]
+    assert len(set(noisy)) > 1  # but it does drop numbers while training
+    assert build_rnn_classifier(12, "lstm", units=6, embedding_dim=5).count_params() == \
+        model.count_params()  # dropout adds no weights
+    with pytest.raises(InputError, match="dropout"):
+        build_rnn_classifier(12, dropout=1.0)
 
 
 def test_without_mask_the_padding_changes_the_answer():

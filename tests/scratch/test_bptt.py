@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from rnncourse.errors import ShapeError
-from rnncourse.exercises import check_rnn_cell_backward
 from rnncourse.scratch import bptt
 from rnncourse.scratch.bptt import (
     Adam,
@@ -229,57 +228,3 @@ def test_sampling_and_training_reduce_loss():
     assert sequence_loss(x, targets, params) < 0.1 * first
     sample = sample_ids(params, 0, 6, rng, temperature=0.1)
     assert sample == [1, 2, 3, 0, 1, 2]
-
-
-# ---------------------------------------------------------------------------
-# The exercise check
-
-
-def test_check_accepts_reference():
-    assert check_rnn_cell_backward(rnn_cell_backward, show=False)
-
-
-def test_check_not_attempted_prints_hint(capsys):
-    def learner(dh_t, cache):
-        raise NotImplementedError
-
-    result = check_rnn_cell_backward(learner)
-    assert result.status == "not attempted" and not result
-    assert "1 - h_t**2" in capsys.readouterr().out
-
-
-def _with(gradient_index, replace):
-    def learner(dh_t, cache):
-        grads = list(rnn_cell_backward(dh_t, cache))
-        grads[gradient_index] = replace(dh_t, cache)
-        return tuple(grads)
-    return learner
-
-
-def test_check_names_gradient_missing_tanh_derivative():
-    learner = _with(3, lambda dh, cache: cache[1].T @ dh)
-    result = check_rnn_cell_backward(learner, show=False)
-    assert not result
-    assert result.message.startswith("dW_hh is wrong: did you forget the tanh derivative")
-
-
-def test_check_names_dh_prev_without_transpose():
-    def wrong(dh, cache):
-        return (dh * (1 - cache[2] ** 2)) @ cache[4]
-    result = check_rnn_cell_backward(_with(1, wrong), show=False)
-    assert result.message.startswith("dh_prev is wrong: use W_hh transposed")
-
-
-def test_check_names_bias_not_summed():
-    result = check_rnn_cell_backward(_with(4, lambda dh, cache: dh * (1 - cache[2] ** 2)),
-                                     show=False)
-    assert result.message.startswith("db_h has shape")
-
-
-def test_check_names_whole_answer_without_tanh_derivative():
-    def learner(dh_t, cache):
-        x_t, h_prev, _, W_xh, W_hh = cache
-        return (dh_t @ W_xh.T, dh_t @ W_hh.T, x_t.T @ dh_t, h_prev.T @ dh_t,
-                dh_t.sum(axis=0))
-    result = check_rnn_cell_backward(learner, show=False)
-    assert "forgot the tanh derivative" in result.message and result.status == "failed"

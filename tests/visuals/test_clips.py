@@ -47,3 +47,39 @@ def test_animation_is_html_that_plays_every_frame(monkeypatch):
     monkeypatch.delenv(STATIC_ENV, raising=False)
     html = clip_animation(_clips(n=1, frames=4))
     assert "<script" in html.data and html.data.count("frames[") >= 4
+
+
+def test_show_clips_shows_the_animation_and_one_strip_once(run_cell):
+    outputs = run_cell("import numpy as np\n"
+                       "from rnncourse.visuals.clips import show_clips\n"
+                       "show_clips(np.random.default_rng(0).random((2, 4, 8, 8)), ['a', 'b'])")
+    assert len(outputs) == 2
+    assert "<script" in outputs[0]["text/html"]
+    assert "image/png" in outputs[1] and "text/html" not in outputs[1]
+
+
+def test_show_clips_in_static_mode_shows_only_the_strip(run_cell, monkeypatch):
+    monkeypatch.setenv(STATIC_ENV, "1")
+    outputs = run_cell("import numpy as np\n"
+                       "from rnncourse.visuals.clips import show_clips\n"
+                       "show_clips(np.random.default_rng(0).random((2, 4, 8, 8)))")
+    assert len(outputs) == 1 and "image/png" in outputs[0]
+
+
+def test_static_animation_is_shown_once_as_a_cell_result(run_cell, monkeypatch):
+    monkeypatch.setenv(STATIC_ENV, "1")
+    outputs = run_cell("import numpy as np\n"
+                       "from rnncourse.visuals.clips import clip_animation\n"
+                       "clip_animation(np.random.default_rng(0).random((2, 4, 8, 8)))")
+    assert len(outputs) == 1  # the figure as the cell's result, not again by the backend
+
+
+def test_image_sequences_have_one_row_per_sequence_and_a_caption():
+    from rnncourse.visuals.clips import plot_image_sequences
+
+    figure = plot_image_sequences(_clips(n=3, frames=4), captions=["-> 1", "-> 2", "-> 3"])
+    assert len([axis for axis in figure.axes if axis.images]) == 12
+    assert "-> 3" in [text.get_text() for text in figure.axes[-1].texts]
+    with pytest.raises(ValueError, match="one title per clip"):
+        plot_image_sequences(_clips(n=3), captions=["only one"])
+    plt.close(figure)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -359,3 +360,236 @@ def make_date_dataset(train_examples: int, test_examples: int, seed: int = 0,
         x_test=codec.encode_sources([t for t, _ in test_pairs]),
         y_test=codec.encode_targets([i for _, i in test_pairs]),
         train_formats=[r.format for r in train], test_formats=[r.format for r in test])
+
+
+# --------------------------------------------------------------------------- lists of dates
+
+LIST_SEPARATOR = ", "
+"""What separates the dates of a source list: ``"3.3.2009, 14.7.1990"``."""
+TARGET_SEPARATOR = " "
+"""What separates the ISO dates of a target list: ``"2009-03-03 1990-07-14"``."""
+LIST_TARGET_CHARACTERS = TARGET_CHARACTERS + TARGET_SEPARATOR
+
+
+class DateListRecord(NamedTuple):
+    """One list example: the human text, the ISO answer, and how many dates it holds."""
+
+    text: str
+    target: str
+    dates: int
+
+
+def longest_text(fmt: str) -> int:
+    """The most characters format ``fmt`` writes for any day from 1950 to 2049."""
+    one_of("fmt", fmt, DATE_FORMATS)
+    return _longest_text(fmt)
+
+
+@cache
+def _longest_text(fmt: str) -> int:
+    first, last = FIRST_DATE.toordinal(), LAST_DATE.toordinal()
+    return max(len(format_date(dt.date.fromordinal(day), fmt)) for day in range(first, last + 1))
+
+
+def make_date_list_records(count: int, *, split: str = "train", seed: int = 0,
+                           fmt: str = "dotted", min_dates: int = 1,
+                           max_dates: int = 4) -> list[DateListRecord]:
+    """Draw ``count`` lists of dates, all written in the one format ``fmt``.
+
+    Each list holds between ``min_dates`` and ``max_dates`` dates (the number drawn
+    uniformly), every date drawn from ``split`` (so a test list holds test days only).
+    The text joins the dates with :data:`LIST_SEPARATOR`, the answer joins their ISO
+    forms with :data:`TARGET_SEPARATOR`. One format at every length: a longer input
+    holds more dates, not a different way of writing them. Deterministic per seed.
+    """
+    count = as_int("count", count, minimum=0, maximum=MAX_COUNT)
+    one_of("fmt", fmt, DATE_FORMATS)
+    one_of("split", split, SPLITS)
+    min_dates = as_int("min_dates", min_dates, minimum=1, maximum=50)
+    max_dates = as_int("max_dates", max_dates, minimum=min_dates, maximum=50)
+    days = dates_in_split(split)
+    rng = np.random.default_rng([as_seed("seed", seed), SPLITS.index(split), 7])
+    sizes = rng.integers(min_dates, max_dates + 1, size=int(count))
+    records = []
+    for size in sizes.tolist():
+        picks = [days[i] for i in rng.choice(len(days), size=size, replace=False)]
+        records.append(DateListRecord(
+            LIST_SEPARATOR.join(format_date(day, fmt) for day in picks),
+            TARGET_SEPARATOR.join(day.isoformat() for day in picks), size))
+    return records
+
+
+def list_spans(text: str) -> list[tuple[int, int]]:
+    """Where each date of a list text sits: ``[(start, stop), ...]`` character positions.
+
+    ``list_spans("3.3.2009, 14.7.1990") == [(0, 8), (10, 19)]``.
+    """
+    if not isinstance(text, str):
+        raise ArgumentTypeError(f"text must be a string; got {type(text).__name__}.")
+    spans, start = [], 0
+    for part in text.split(LIST_SEPARATOR):
+        spans.append((start, start + len(part)))
+        start += len(part) + len(LIST_SEPARATOR)
+    return spans
+
+
+def split_target(target: str) -> list[str]:
+    """The ISO dates of a (predicted or true) list answer: ``"a b" -> ["a", "b"]``."""
+    return target.split(TARGET_SEPARATOR) if target else []
+
+
+@dataclass(frozen=True)
+class DateListCodec:
+    """Ids for lists of dates, whose answers have different lengths and end with an end token.
+
+    Source ids are those of :class:`DateCodec` (``0`` padding, ``1`` unknown, then
+    :data:`SOURCE_CHARACTERS`). Target ids: ``0`` padding (after the end, never scored),
+    ``1`` the start token, ``2`` the **end token** the decoder emits when the answer is
+    complete, then the digits, ``-`` and the space between dates. A target of ``k`` dates
+    has ``11 k`` ids (its characters and the end token), padded to :attr:`target_length`.
+
+    Attributes:
+        fmt: The one format every source date is written in.
+        max_dates: The most dates a list holds (sets the padded lengths).
+    """
+
+    fmt: str = "dotted"
+    max_dates: int = 4
+    pad_id: int = 0
+    unknown_id: int = 1
+    start_id: int = 1
+    end_id: int = 2
+
+    def __post_init__(self) -> None:
+        one_of("fmt", self.fmt, DATE_FORMATS)
+        as_int("max_dates", self.max_dates, minimum=1, maximum=50)
+
+    @property
+    def source_length(self) -> int:
+        """Length sources are padded to: the longest list of :attr:`max_dates` dates."""
+        return (self.max_dates * longest_text(self.fmt)
+                + (self.max_dates - 1) * len(LIST_SEPARATOR))
+
+    @property
+    def target_length(self) -> int:
+        """Length targets are padded to: ``max_dates`` ISO dates, separators, the end."""
+        return self.max_dates * (ISO_LENGTH + 1)
+
+    @property
+    def source_vocab_size(self) -> int:
+        """Number of source ids (padding and unknown included)."""
+        return 2 + len(SOURCE_CHARACTERS)
+
+    @property
+    def target_vocabulary(self) -> tuple[str, ...]:
+        """Target tokens by id: ``("<pad>", "<start>", "<end>", "0", ..., "-", " ")``."""
+        return ("<pad>", "<start>", "<end>", *LIST_TARGET_CHARACTERS)
+
+    @property
+    def target_vocab_size(self) -> int:
+        """Number of target ids (padding, start and end included)."""
+        return len(self.target_vocabulary)
+
+    def encode_sources(self, texts: Sequence[str], reverse: bool = False) -> np.ndarray:
+        """Integer array ``(n, source_length)`` of the texts' ids, right-padded with 0."""
+        return DateCodec(source_length=self.source_length).encode_sources(texts,
+                                                                          reverse=reverse)
+
+    def encode_targets(self, targets: Sequence[str]) -> np.ndarray:
+        """Integer array ``(n, target_length)``: each answer's ids, the end id, then 0s."""
+        if isinstance(targets, str):
+            raise InputError("encode_targets takes a list of answers; wrap one in a list: "
+                             "encode_targets([target]).")
+        out = np.full((len(targets), self.target_length), self.pad_id, dtype=np.int32)
+        for row, target in enumerate(targets):
+            parts = split_target(target)
+            if (not parts or len(parts) > self.max_dates
+                    or any(len(part) != ISO_LENGTH or not set(part) <= set(TARGET_CHARACTERS)
+                           for part in parts)):
+                raise InputError(f"Target {target!r:.60} is not 1 to {self.max_dates} dates "
+                                 f"written YYYY-MM-DD and separated by single spaces.")
+            ids = [_LIST_TARGET_LOOKUP[char] for char in target] + [self.end_id]
+            out[row, :len(ids)] = ids
+        return out
+
+    def decode_targets(self, ids: np.ndarray) -> list[str]:
+        """Texts of predicted ids ``(n, steps)``, each read up to its first end id.
+
+        Padding and start ids before the end show as ``"?"`` (a model emitting them
+        there is wrong)."""
+        ids = np.asarray(ids)
+        if ids.ndim != 2:
+            raise InputError(f"ids must have shape (n, steps); got {ids.shape}.")
+        vocabulary = self.target_vocabulary
+        texts = []
+        for row in ids.tolist():
+            if self.end_id in row:
+                row = row[:row.index(self.end_id)]
+            texts.append("".join(vocabulary[i] if 3 <= i < len(vocabulary) else "?"
+                                 for i in row))
+        return texts
+
+    def target_lengths(self, ids: np.ndarray) -> np.ndarray:
+        """The number of real target ids per row (up to and including the end id)."""
+        return (np.asarray(ids) != self.pad_id).sum(axis=1)
+
+
+_LIST_TARGET_LOOKUP = {char: index + 3 for index, char in enumerate(LIST_TARGET_CHARACTERS)}
+
+
+@dataclass
+class DateListDataset:
+    """A train and a test split of the date-list task, as texts and as arrays.
+
+    Attributes:
+        codec: The :class:`DateListCodec` that encoded the arrays.
+        train_records, test_records: The :class:`DateListRecord` of every example.
+        x_train, x_test: Source ids ``(n, codec.source_length)``, right-padded.
+        y_train, y_test: Target ids ``(n, codec.target_length)``, the end id after the
+            answer, then padding.
+    """
+
+    codec: DateListCodec
+    train_records: list[DateListRecord]
+    test_records: list[DateListRecord]
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def test_texts(self) -> list[str]:
+        """The test inputs as text."""
+        return [record.text for record in self.test_records]
+
+    @property
+    def test_targets(self) -> list[str]:
+        """The test answers (ISO dates separated by spaces)."""
+        return [record.target for record in self.test_records]
+
+    @property
+    def test_counts(self) -> np.ndarray:
+        """How many dates each test list holds."""
+        return np.array([record.dates for record in self.test_records])
+
+    @property
+    def train_counts(self) -> np.ndarray:
+        """How many dates each training list holds."""
+        return np.array([record.dates for record in self.train_records])
+
+
+def make_date_list_dataset(train_examples: int, test_examples: int, seed: int = 0, *,
+                           fmt: str = "dotted", min_dates: int = 1,
+                           max_dates: int = 4) -> DateListDataset:
+    """Generate and encode a train and a test split of lists of dates (disjoint days)."""
+    codec = DateListCodec(fmt=fmt, max_dates=max_dates)
+    train = make_date_list_records(train_examples, split="train", seed=seed, fmt=fmt,
+                                   min_dates=min_dates, max_dates=max_dates)
+    test = make_date_list_records(test_examples, split="test", seed=seed, fmt=fmt,
+                                  min_dates=min_dates, max_dates=max_dates)
+    return DateListDataset(
+        codec=codec, train_records=train, test_records=test,
+        x_train=codec.encode_sources([r.text for r in train]),
+        y_train=codec.encode_targets([r.target for r in train]),
+        x_test=codec.encode_sources([r.text for r in test]),
+        y_test=codec.encode_targets([r.target for r in test]))

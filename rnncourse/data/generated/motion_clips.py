@@ -14,9 +14,10 @@ with scikit-learn (``sklearn.datasets.load_digits``), so nothing is downloaded:
   images, one image per term, with the next term (16) as the target: the lecture's
   hybrid-model example.
 
-:func:`clips_dataset` wraps either in a ``tf.data.Dataset``; :func:`single_frames` and
-:func:`frame_statistics`, :func:`first_last_statistics` and
-:func:`nearest_centroid_accuracy` test that single frames are uninformative. Rendering is
+:func:`clips_dataset` wraps either in a ``tf.data.Dataset``; :func:`single_frames`,
+:func:`frame_statistics`, :func:`class_mean_z_scores`, :func:`first_last_statistics` and
+:func:`nearest_centroid_accuracy` test that single frames are uninformative, and
+:func:`shuffle_frames` removes the order of the frames to test what order carries. Rendering is
 vectorised NumPy: bilinear sampling of a scaled sprite factorises into one interpolation
 matrix per axis, so all frames are drawn with two batched matrix products and thousands
 of clips take about a second.
@@ -323,6 +324,31 @@ def single_frames(clips: np.ndarray, seed: int = 0) -> np.ndarray:
     return clips[np.arange(len(clips)), pick]
 
 
+def shuffle_frames(clips: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Every clip with its frames put in a random order of its own.
+
+    The clip keeps the same *set* of frames and loses only their order. For the motion
+    classes this is the sharpest test of what order carries: *left* is *right* played
+    backwards, so once the order is gone the two (like *up*/*down* and *grow*/*shrink*) have
+    the same distribution, and no model can do better than telling which pair a clip is in.
+
+    Args:
+        clips: ``(n, frames, ...)`` clips.
+        seed: Seed for the orders.
+
+    Returns:
+        A new array of the same shape.
+    """
+    clips = np.asarray(clips)
+    if clips.ndim < 3:
+        raise InputError(f"clips should be (n, frames, ...) with at least one pixel axis; got "
+                         f"shape {clips.shape}.")
+    rng = generator_from(seed)
+    order = np.argsort(rng.uniform(size=clips.shape[:2]), axis=1)
+    order = order.reshape(order.shape + (1,) * (clips.ndim - 2))
+    return np.take_along_axis(clips, order, axis=1)
+
+
 FRAME_STATISTICS: tuple[str, ...] = (
     "mean intensity", "centre row", "centre column", "ink area", "row spread", "column spread",
 )
@@ -415,6 +441,40 @@ def nearest_centroid_accuracy(train_x: np.ndarray, train_y: np.ndarray, test_x: 
     centroids = np.stack([train_x[train_y == c].mean(axis=0) for c in classes])
     distance = ((test_x[:, None, :] - centroids[None]) ** 2).sum(axis=-1)
     return float((classes[distance.argmin(axis=1)] == np.asarray(test_y)).mean())
+
+
+def class_mean_z_scores(statistics: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """How far each class's mean of each statistic lies from the overall mean, in standard errors.
+
+    For class ``k`` with ``n_k`` of the ``N`` rows, the difference between its mean and the
+    overall mean has standard error ``std * sqrt(1 / n_k - 1 / N)`` when the class does not
+    matter. Values of a few units are noise; a statistic that differs between classes gives
+    values that grow with the number of rows.
+
+    Args:
+        statistics: ``(N, features)``, e.g. from :func:`frame_statistics`.
+        labels: ``(N,)`` class of every row.
+
+    Returns:
+        ``(classes, features)`` float64, classes in the order of ``np.unique(labels)``.
+    """
+    statistics = as_float_array("statistics", statistics, rank=2, finite=True,
+                                meaning="(rows, features)")
+    labels = np.asarray(labels)
+    if labels.shape != (len(statistics),):
+        raise InputError(f"labels should hold one class per row of statistics "
+                         f"({len(statistics)}); got shape {labels.shape}.")
+    classes = np.unique(labels)
+    if len(classes) < 2:
+        raise InputError("class_mean_z_scores needs rows of at least two classes.")
+    total = len(statistics)
+    mean, spread = statistics.mean(axis=0), statistics.std(axis=0) + 1e-12
+    scores = []
+    for label in classes:
+        members = statistics[labels == label]
+        error = spread * np.sqrt(1 / len(members) - 1 / total)
+        scores.append((members.mean(axis=0) - mean) / error)
+    return np.stack(scores)
 
 
 # --- digit sequences -------------------------------------------------------------------

@@ -22,9 +22,13 @@ adjectives (``good , not bad`` / ``bad , not good``) or by moving a word (the te
 ``twin``: ``no , this phone is good`` / ``this phone is no good``). No model that only sees
 which words occur can tell twins apart, so on the twins it scores exactly 50 %.
 
-**Held-out templates.** The ``"train"`` split draws from :data:`TRAIN_TEMPLATES` and the
-``"test"`` split from :data:`TEST_TEMPLATES`, which share no template: test sentences are
-new arrangements of known words, so a model cannot pass by memorising sentence shapes.
+**Held-out templates.** The ``"train"`` split draws from :data:`TRAIN_TEMPLATES`, the
+``"validation"`` split from :data:`VALIDATION_TEMPLATES` and the ``"test"`` split from
+:data:`TEST_TEMPLATES`. No two of the three lists can produce the same sentence shape
+(:func:`shared_shapes`): validation and test sentences are new arrangements of known words,
+so a model cannot pass by memorising sentence shapes. Validation is drawn *like* the test
+set (from shapes training never shows) but from other shapes than the test, so choosing
+an epoch on it says how well a model generalises without peeking at the test.
 
 Use :func:`make_review_corpus`; it is deterministic for a given seed.
 """
@@ -57,7 +61,8 @@ ENDINGS = ("", "", "", "to be honest", "for the price", "so far")
 DETERMINERS = ("the", "this", "my")
 TENSES = ("is", "was")
 
-# The lecture's phone reviews (label 1 = positive), the last two a bag of words cannot split.
+# Short phone reviews of the kind course notes on sentiment use (label 1 = positive); the
+# last two have the same words, so a bag of words cannot split them.
 PHONE_REVIEWS: tuple[tuple[str, int], ...] = (
     ("I like this phone", 1),
     ("This phone is good", 1),
@@ -67,7 +72,9 @@ PHONE_REVIEWS: tuple[tuple[str, int], ...] = (
     ("No, this phone is good", 1),
 )
 
-SPLITS = ("train", "test")
+SPLITS = ("train", "validation", "test")
+# The random stream of each split (train and test keep the streams they always had).
+_SPLIT_STREAMS = {"train": 0, "test": 1, "validation": 2}
 _SLOT = re.compile(r"\{(\w)\}")
 _ADJECTIVE_SLOTS, _VERB_SLOTS, _NOUN_SLOTS = ("a", "b"), ("v", "w"), ("n", "m")
 _NEUTRAL_SLOTS = {"o": OPENERS, "r": INTENSIFIERS, "e": ENDINGS, "d": DETERMINERS,
@@ -204,6 +211,24 @@ TRAIN_TEMPLATES: tuple[Template, ...] = _templates("""
                  |  {d} {n} {c} no {a}
 """)
 
+# Held-out templates for the validation split: new arrangements of the same words, other
+# than the test split's (early stopping watches these).
+VALIDATION_TEMPLATES: tuple[Template, ...] = _templates("""
+    plain        +  {o} {d} {n} looks {r} {a} {e}
+    plain        +  {o} i {r} {v} it {e}
+    negation     -  {o} i think i do not {v} {d} {n}
+    negation     -  {o} {d} {n} never looks {r} {a} {e}
+    negation     -  {o} i do not {r} {v} it {e}
+    correction   +  {o} it {c} not {b} , {d} {n} {c} {r} {a}
+    correction   +  {o} i {v} it , i do not {w} {d} {n}
+    contrast     +  {o} {d} {n} {c} {b} but it {c} {r} {a} {e}
+    contrast     +  {o} i {w} it but i {r} {v} {d} {m}
+    expectation  -  {o} i expected {d} {n} to be {a} but it {c} not
+                 |  {o} i expected {d} {n} not to be {a} but it {c}
+    position     +* no , it {c} {a}
+                 |  it {c} no {a}
+""")
+
 # Held-out templates for the test split: new arrangements of the same words.
 TEST_TEMPLATES: tuple[Template, ...] = _templates("""
     plain        +  {o} {d} {r} {a} {n} {e}
@@ -233,7 +258,7 @@ class ReviewCorpus:
         templates: The pattern each sentence was filled from.
         families: The phenomenon of each sentence's template.
         pair_ids: The id shared by two twins (same words, opposite labels), or -1.
-        split: ``"train"`` or ``"test"``.
+        split: ``"train"``, ``"validation"`` or ``"test"``.
         seed: The seed it was generated with.
     """
 
@@ -266,11 +291,13 @@ class ReviewCorpus:
 
 
 def templates_for(split: str) -> tuple[Template, ...]:
-    """The templates of ``split`` (``"train"`` or ``"test"``)."""
+    """The templates of ``split`` (``"train"``, ``"validation"`` or ``"test"``)."""
     if not isinstance(split, str) or split not in SPLITS:
-        raise InputError(f"split must be one of {SPLITS}, got {split!r}. Use 'train' "
-                         "(also for validation) and 'test' for the held-out templates.")
-    return TRAIN_TEMPLATES if split == "train" else TEST_TEMPLATES
+        raise InputError(f"split must be one of {SPLITS}, got {split!r}. Use 'train' for "
+                         "training, 'validation' for early stopping and 'test' for the "
+                         "final score (each has its own held-out templates).")
+    return {"train": TRAIN_TEMPLATES, "validation": VALIDATION_TEMPLATES,
+            "test": TEST_TEMPLATES}[split]
 
 
 def _draw_fillers(template: Template, key_positive: bool,
@@ -312,7 +339,7 @@ def make_review_corpus(examples: int, split: str = "train", seed: int = 0) -> Re
 
     Args:
         examples: How many sentences; a positive even number.
-        split: ``"train"`` (training and validation templates) or ``"test"`` (held-out).
+        split: ``"train"``, ``"validation"`` or ``"test"``; each has its own templates.
         seed: Seed of the generator; the same seed gives the same corpus.
 
     Raises:
@@ -328,7 +355,7 @@ def make_review_corpus(examples: int, split: str = "train", seed: int = 0) -> Re
     templates = templates_for(split)
     for template in templates:
         template.validate()
-    rng = np.random.default_rng([as_seed("seed", seed), SPLITS.index(split)])
+    rng = np.random.default_rng([as_seed("seed", seed), _SPLIT_STREAMS[split]])
 
     texts, labels, patterns, families, pair_ids = [], [], [], [], []
     for pair in range(examples // 2):
@@ -359,10 +386,8 @@ def make_review_corpus(examples: int, split: str = "train", seed: int = 0) -> Re
 
 
 def corpus_vocabulary() -> list[str]:
-    """Every word a corpus sentence can contain (both splits), sorted."""
-    fixed = {word for template in TRAIN_TEMPLATES + TEST_TEMPLATES
-             for pattern in (template.text, template.twin or "")
-             for word in words(_SLOT.sub(" ", pattern))}
+    """Every word a corpus sentence can contain (every split), sorted."""
+    fixed = template_words(TRAIN_TEMPLATES + VALIDATION_TEMPLATES + TEST_TEMPLATES)
     neutral = {word for choices in _NEUTRAL_SLOTS.values() for choice in choices
                for word in words(choice)}
     return sorted(fixed | neutral | set(POSITIVE_ADJECTIVES + NEGATIVE_ADJECTIVES
@@ -432,6 +457,19 @@ def shared_shapes(first: Sequence[Template] = TRAIN_TEMPLATES,
                   second: Sequence[Template] = TEST_TEMPLATES) -> set[str]:
     """Skeletons both template lists can produce (empty for the course's train/test)."""
     return sentence_shapes(first) & sentence_shapes(second)
+
+
+def split_overlaps() -> dict[tuple[str, str], set[str]]:
+    """The skeletons each pair of the three splits shares (all empty for the course)."""
+    lists = {split: templates_for(split) for split in SPLITS}
+    return {(first, second): shared_shapes(lists[first], lists[second])
+            for first, second in itertools.combinations(SPLITS, 2)}
+
+
+def template_words(templates: Sequence[Template]) -> set[str]:
+    """The literal words of ``templates`` and their twins (slot fillers left out)."""
+    return {word for template in templates for pattern in (template.text, template.twin or "")
+            for word in words(_SLOT.sub(" ", pattern))}
 
 
 
