@@ -74,7 +74,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check rnncourse tests notebooks labs tools conftest.py
 
 test-unit: $(VENV)/.installed-dev
-	RNNCOURSE_MODE=fast $(LABS_PATH) $(BIN)/python -m pytest -p no:cacheprovider tests
+	RNNCOURSE_MODE=fast $(LABS_PATH) $(BIN)/python -m pytest -p no:cacheprovider -n 2 tests
 
 test-notebooks: $(VENV)/.installed-dev
 	RNNCOURSE_MODE=fast $(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS) $(LAB_SOURCES)
