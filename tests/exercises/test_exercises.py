@@ -99,10 +99,11 @@ def test_cell_wrong_shape_is_reported():
     assert not result and "shape" in result.message
 
 
-def test_unattempted_exercise_prints_hint_and_does_not_raise(capsys):
+def test_unattempted_exercise_offers_a_hint_and_does_not_raise(capsys):
     result = exercises.check_rnn_cell(not_attempted)
     assert result.status == "not attempted" and not result
-    assert "Hint" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "hint=True" in printed and "Hint:" not in printed  # offered, not given
 
 
 def test_function_returning_none_and_crashing_function():

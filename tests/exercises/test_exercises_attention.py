@@ -10,14 +10,7 @@ from rnncourse.exercises.attention import (
     check_scaled_dot_attention,
     reference_scaled_dot_attention,
 )
-from rnncourse.exercises.checking import HINT_OFFER, reset_attempts
-
-
-@pytest.fixture(autouse=True)
-def fresh_attempts():
-    reset_attempts()
-    yield
-    reset_attempts()
+from rnncourse.exercises.checking import HINT_OFFER
 
 
 def not_attempted(*args):

@@ -17,19 +17,13 @@ from rnncourse.exercises.bptt import (
     check_rnn_cell_backward,
     reference_rnn_backward,
 )
-from rnncourse.exercises.checking import ERROR, FAILED, HINT_OFFER, reset_attempts
+from rnncourse.exercises.checking import ERROR, FAILED, HINT_OFFER
 from rnncourse.scratch.bptt import backward_norms, clip_by_global_norm
 from rnncourse.scratch.rnn_cell import rnn_cell_backward
 
 CHECKS = [check_rnn_cell_backward, check_rnn_backward, check_backward_norms,
           check_clip_by_global_norm]
 
-
-@pytest.fixture(autouse=True)
-def fresh_attempts():
-    reset_attempts()
-    yield
-    reset_attempts()
 
 
 def not_written(*args):

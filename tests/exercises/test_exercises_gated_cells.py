@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from rnncourse.exercises.checking import HINT_OFFER, reset_attempts
+from rnncourse.exercises.checking import HINT_OFFER
 from rnncourse.exercises.gated_cells import (
     check_gru_cell,
     check_lstm_cell,
@@ -213,12 +213,6 @@ def test_count_check_names_the_mistake(answer, words):
 
 GATED_CHECKS = [check_lstm_cell, check_gru_cell, check_parameter_count]
 
-
-@pytest.fixture
-def fresh_attempts():
-    reset_attempts()
-    yield
-    reset_attempts()
 
 
 def _not_written(*args):

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from rnncourse.exercises.checking import HINT_OFFER, reset_attempts
+from rnncourse.exercises.checking import HINT_OFFER
 from rnncourse.exercises.rnn_cell import (
     LETTERS,
     check_letter_probabilities,
@@ -29,12 +29,6 @@ V = np.array([[0.37168, 0.974829459, 0.830034886],
               [0.91266, 0.32581642, 0.144630018]])
 W, B = 0.427043, 0.567001
 
-
-@pytest.fixture(autouse=True)
-def fresh_attempts():
-    reset_attempts()
-    yield
-    reset_attempts()
 
 
 def _not_written(*args):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnncourse.exercises.checking import FAILED, HINT_OFFER, NOT_ATTEMPTED, PASSED, reset_attempts
+from rnncourse.exercises.checking import FAILED, HINT_OFFER, NOT_ATTEMPTED, PASSED
 from rnncourse.exercises.seq2seq import (
     ToyDecoder,
     check_beam_step,
@@ -13,13 +13,6 @@ from rnncourse.exercises.seq2seq import (
     reference_greedy_decode,
 )
 from rnncourse.models.seq2seq import greedy_decode
-
-
-@pytest.fixture(autouse=True)
-def fresh_attempts():
-    reset_attempts()
-    yield
-    reset_attempts()
 
 
 def not_attempted(*args):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from rnncourse.data.sequences import StandardScaler
-from rnncourse.exercises.checking import HINT_OFFER, reset_attempts
+from rnncourse.exercises.checking import HINT_OFFER
 from rnncourse.exercises.sequential_data import (
     check_autocorrelation,
     check_make_windows,
@@ -19,12 +19,6 @@ CHECKS = [check_make_windows, check_scale_without_leakage, check_autocorrelation
           check_recurrent_forecaster]
 CODE = re.compile(r"np\.|\s@\s|\w\s*=\s*\w|\w\[|\.fit\(|\.transform\(|keras\.|layers\.")
 
-
-@pytest.fixture(autouse=True)
-def fresh_attempts():
-    reset_attempts()
-    yield
-    reset_attempts()
 
 
 def _not_written(*args):

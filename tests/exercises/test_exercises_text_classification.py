@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from rnncourse.exercises.checking import HINT_OFFER, reset_attempts
+from rnncourse.exercises.checking import HINT_OFFER
 from rnncourse.exercises.text_classification import (
     build_classifier_reference,
     check_build_classifier,
@@ -15,13 +15,6 @@ from rnncourse.exercises.text_classification import (
     check_pad_and_mask,
     early_stopping_reference,
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_attempts():
-    reset_attempts()
-    yield
-    reset_attempts()
 
 
 def not_attempted(*args):

@@ -9,7 +9,7 @@ import pytest
 from keras import layers
 
 from rnncourse.exercises import ERROR, FAILED, NOT_ATTEMPTED, PASSED
-from rnncourse.exercises.checking import HINT_OFFER, reset_attempts
+from rnncourse.exercises.checking import HINT_OFFER
 from rnncourse.exercises.video import (
     build_crnn_reference,
     check_apply_per_frame,
@@ -21,12 +21,6 @@ from rnncourse.exercises.video import (
 CHECKS = [check_apply_per_frame, check_time_distributed_parameters, check_build_crnn,
           check_one_to_many_pairs]
 
-
-@pytest.fixture(autouse=True)
-def fresh_attempts():
-    reset_attempts()
-    yield
-    reset_attempts()
 
 
 # --- exercise 1 ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rnncourse import exercises
-from rnncourse.exercises.checking import HINT_OFFER, attempts, reset_attempts
+from rnncourse.exercises.checking import HINT_OFFER, attempts
 
 CHECKS = [getattr(exercises, name) for name in exercises.__all__ if name.startswith("check_")]
 
@@ -17,12 +17,6 @@ def _not_written(*args):
 def _crashes(*args):
     raise ValueError("a learner's bug")
 
-
-@pytest.fixture(autouse=True)
-def fresh_attempts():
-    reset_attempts()
-    yield
-    reset_attempts()
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.__name__)
